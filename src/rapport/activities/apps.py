@@ -1,0 +1,8 @@
+"""Activities (notes, calls, meetings, emails, tasks) and the record timeline."""
+
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    name = "rapport.activities"
+    label = "activities"

@@ -1,0 +1,45 @@
+"""The REST API root, /api/v1: routers of every app, auth, and problem+json errors."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from rapport.core.problems import install_problem_handlers
+from rapport.workspaces.auth import BearerTokenAuth, WorkspaceSessionAuth
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description=(
+        "The complete Rapport CRM API. Authenticate with `Authorization: Bearer <token>` "
+        "(create a token under Settings → API tokens) or a signed-in session. Errors are "
+        "RFC 9457 problem+json. Updates need `If-Match` with the record's ETag."
+    ),
+    auth=[BearerTokenAuth(), WorkspaceSessionAuth()],
+    urls_namespace="api-v1",
+)
+install_problem_handlers(api)
+
+
+def _mount() -> None:
+    from importlib import import_module
+
+    for app in (
+        "workspaces",
+        "tags",
+        "customfields",
+        "companies",
+        "contacts",
+        "activities",
+        "search",
+    ):
+        try:
+            module = import_module(f"rapport.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"rapport.{app}.api":
+                raise
+            continue
+        api.add_router(module.PREFIX, module.router)
+
+
+_mount()

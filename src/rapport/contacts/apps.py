@@ -1,0 +1,8 @@
+"""Contacts: the people a workspace deals with."""
+
+from django.apps import AppConfig
+
+
+class ContactsConfig(AppConfig):
+    name = "rapport.contacts"
+    label = "contacts"

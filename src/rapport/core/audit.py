@@ -1,0 +1,62 @@
+"""Writing the audit log: every service write calls `record_change` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from rapport.core.models import AuditEntry
+from rapport.core.permissions import Principal
+
+
+def jsonable(value: Any) -> Any:
+    """A value as the audit log (and event payloads) store it."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for each field whose value changed."""
+    changed: dict[str, list[Any]] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = jsonable(before.get(name)), jsonable(after.get(name))
+        if old != new:
+            changed[name] = [old, new]
+    return changed
+
+
+def record_change(
+    principal: Principal,
+    action: str,
+    object_type: str,
+    obj: models.Model,
+    changes: dict[str, Any],
+) -> AuditEntry:
+    label = str(principal.extra.get("label", "")) or ("system" if principal.is_system else "")
+    return AuditEntry.objects.create(
+        workspace_id=principal.workspace_id,
+        actor_user_id=principal.user_id,
+        actor_token_id=principal.token_id,
+        actor_label=label[:200],
+        action=action,
+        object_type=object_type,
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        changes=jsonable(changes),
+        request_id=principal.request_id,
+    )

@@ -1,0 +1,83 @@
+"""Core tables: the append-only audit log and stored idempotent API responses."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    """The audit log is append-only: the application has no path that edits or deletes it."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """One create, update, delete, restore or merge of one record, with its field changes."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    actor_user = models.ForeignKey(
+        "workspaces.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_token_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(max_length=300, blank=True)
+    # {"field": [before, after], ...} for updates; the full snapshot for create and delete.
+    changes = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "object_type", "object_id", "-created_at"]),
+            models.Index(fields=["workspace", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("the audit log is append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an Idempotency-Key, replayed for repeats."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    principal_key = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "principal_key", "key"], name="idempotency_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

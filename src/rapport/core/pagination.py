@@ -1,0 +1,111 @@
+"""Keyset (cursor) pagination with a bounded total: no list ever runs an unbounded COUNT(*)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import models
+from django.db.models import F, Q
+
+from rapport.core.audit import jsonable
+from rapport.core.errors import Invalid
+
+T = TypeVar("T", bound=models.Model)
+TOTAL_CAP = 1000  # totals above this are reported as "at least 1000"
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One ORDER BY term; `name` is a field or annotation on the queryset."""
+
+    name: str
+    descending: bool = False
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    total: int
+    total_is_capped: bool
+
+
+def parse_sort(raw: str | None, allowed: set[str], default: str) -> list[SortKey]:
+    keys: list[SortKey] = []
+    for part in (raw or default).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name = part.lstrip("-")
+        if name not in allowed:
+            raise Invalid.on(
+                "sort", f"Cannot sort by {name!r}; choose from {', '.join(sorted(allowed))}."
+            )
+        keys.append(SortKey(name, part.startswith("-")))
+    if not any(k.name == "id" for k in keys):
+        keys.append(SortKey("id", keys[-1].descending if keys else False))
+    return keys
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(jsonable(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise Invalid.on(
+            "cursor", "The cursor is not valid; start again from the first page."
+        ) from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise Invalid.on("cursor", "The cursor does not match this sort; start again.")
+    return values
+
+
+def _after(keys: list[SortKey], values: list[Any]) -> Q:
+    """Rows strictly after `values` in the order of `keys` (NULLs sort last either way)."""
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for key, value in zip(keys, values, strict=True):
+        if value is None:
+            step = Q(pk__in=[])  # nothing sorts after NULL except by a later key
+            equal = Q(**{f"{key.name}__isnull": True})
+        else:
+            op = "lt" if key.descending else "gt"
+            step = Q(**{f"{key.name}__{op}": value}) | Q(**{f"{key.name}__isnull": True})
+            equal = Q(**{key.name: value})
+        condition |= equal_so_far & step
+        equal_so_far &= equal
+    return condition
+
+
+def order_by(keys: list[SortKey]) -> list[Any]:
+    return [
+        F(k.name).desc(nulls_last=True) if k.descending else F(k.name).asc(nulls_last=True)
+        for k in keys
+    ]
+
+
+def keyset_page(
+    queryset: models.QuerySet[T], keys: list[SortKey], limit: int, cursor: str | None
+) -> Page[T]:
+    if limit < 1 or limit > MAX_LIMIT:
+        raise Invalid.on("limit", f"limit must be between 1 and {MAX_LIMIT}.")
+    total = queryset.order_by()[: TOTAL_CAP + 1].count()
+    qs = queryset.order_by(*order_by(keys))
+    if cursor:
+        qs = qs.filter(_after(keys, decode_cursor(cursor, len(keys))))
+    rows = list(qs[: limit + 1])
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor([getattr(last, k.name) for k in keys])
+    return Page(items, next_cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)

@@ -1,0 +1,115 @@
+"""Built-in roles and the object types and actions a role can grant."""
+
+from __future__ import annotations
+
+from rapport.core.permissions import ACTIONS, SCOPES
+
+# Object types a role grants rights on. Settings objects (user, team, role, custom_field, tag,
+# audit, workspace) are usually granted to admins only.
+OBJECT_TYPES: tuple[str, ...] = (
+    "contact",
+    "company",
+    "activity",
+    "tag",
+    "custom_field",
+    "user",
+    "team",
+    "role",
+    "audit",
+    "workspace",
+)
+RECORD_TYPES = ("contact", "company", "activity")
+SETTINGS_TYPES = ("tag", "custom_field", "user", "team", "role", "audit", "workspace")
+
+
+def _grants(scope_by_action: dict[str, str], types: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {t: dict(scope_by_action) for t in types}
+
+
+_ALL: dict[str, str] = {a: "all" for a in ACTIONS}
+_READ_SETTINGS = {
+    "tag": {"view": "all"},
+    "custom_field": {"view": "all"},
+    "user": {"view": "all"},
+    "team": {"view": "all"},
+    "role": {"view": "all"},
+}
+
+BUILTIN_ROLES: dict[str, dict[str, object]] = {
+    "owner": {"name": "Owner", "grants": _grants(_ALL, OBJECT_TYPES)},
+    "admin": {"name": "Admin", "grants": _grants(_ALL, OBJECT_TYPES)},
+    "manager": {
+        "name": "Manager",
+        "grants": {
+            **_grants(
+                {
+                    "view": "all",
+                    "create": "all",
+                    "edit": "team",
+                    "delete": "team",
+                    "export": "all",
+                    "import": "all",
+                },
+                RECORD_TYPES,
+            ),
+            **_READ_SETTINGS,
+            "tag": {"view": "all", "create": "all", "edit": "all"},
+            "audit": {"view": "all"},
+        },
+    },
+    "sales_rep": {
+        "name": "Sales rep",
+        "grants": {
+            **_grants(
+                {"view": "all", "create": "all", "edit": "own", "delete": "own", "export": "own"},
+                RECORD_TYPES,
+            ),
+            **_READ_SETTINGS,
+            "tag": {"view": "all", "create": "all"},
+        },
+    },
+    "support_agent": {
+        "name": "Support agent",
+        "grants": {
+            **_grants({"view": "all", "create": "all", "edit": "all"}, ("contact", "company")),
+            "activity": {"view": "all", "create": "all", "edit": "own", "delete": "own"},
+            **_READ_SETTINGS,
+        },
+    },
+    "marketer": {
+        "name": "Marketer",
+        "grants": {
+            **_grants(
+                {"view": "all", "create": "all", "edit": "all", "export": "all", "import": "all"},
+                ("contact", "company"),
+            ),
+            "activity": {"view": "all", "create": "all", "edit": "own"},
+            **_READ_SETTINGS,
+            "tag": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+        },
+    },
+    "read_only": {
+        "name": "Read-only",
+        "grants": {**_grants({"view": "all"}, RECORD_TYPES), **_READ_SETTINGS},
+    },
+}
+
+
+def validate_grants(grants: object) -> list[str]:
+    """Problems with a custom role's grants, as messages; empty when valid."""
+    problems: list[str] = []
+    if not isinstance(grants, dict):
+        return ["grants must be an object of object type -> {action: scope}"]
+    for object_type, actions in grants.items():
+        if object_type not in OBJECT_TYPES:
+            problems.append(f"unknown object type {object_type!r}")
+            continue
+        if not isinstance(actions, dict):
+            problems.append(f"{object_type}: must map actions to scopes")
+            continue
+        for action, scope in actions.items():
+            if action not in ACTIONS:
+                problems.append(f"{object_type}: unknown action {action!r}")
+            elif scope not in SCOPES:
+                problems.append(f"{object_type}.{action}: scope must be one of {', '.join(SCOPES)}")
+    return problems
