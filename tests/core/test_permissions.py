@@ -48,6 +48,7 @@ def test_visible_applies_workspace_soft_delete_and_scope(workspace, other_worksp
         )
     ) == ["mates", "mine"]
     assert can(manager, "edit", "contact", mates) and not can(rep, "edit", "contact", mates)
+    assert can(rep, "edit", "contact", mine)
 
 
 def test_require_hides_other_workspaces_behind_not_found(workspace, other_workspace) -> None:
