@@ -40,6 +40,8 @@ def _mount() -> None:
                 raise
             continue
         api.add_router(module.PREFIX, module.router)
+    audit_api = import_module("rapport.audit_api")  # above the apps; see its docstring
+    api.add_router(audit_api.PREFIX, audit_api.router)
 
 
 _mount()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "ninja",  # serves the API docs' assets from the package, not from a CDN
     "rapport.core",
     "rapport.workspaces",
     "rapport.tags",
@@ -64,10 +65,12 @@ INSTALLED_APPS = [
     "rapport.contacts",
     "rapport.activities",
     "rapport.search",
+    "rapport.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.core.middleware.RequestIdMiddleware",
     "rapport.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +105,8 @@ TEMPLATES = [
 # SQLite is the embedded default (WAL, synchronous=FULL, foreign keys on); PostgreSQL through
 # DATABASE_URL. See docs/decisions/0001-stack.md.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rapport.sqlite3'}")
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -212,6 +217,10 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
+# Swagger UI (the API docs page) sets inline styles from its script; nothing else is relaxed.
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 
 # --- Internationalisation and static files ----------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -220,6 +229,18 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # project-wide CSS (src/rapport/static/rapport/)
+# WhiteNoise serves STATIC_ROOT, which `rapport serve` fills with collectstatic; in development and
+# tests it finds files in the apps on each request instead, so nothing needs collecting.
+WHITENOISE_USE_FINDERS = DEV or TESTING
+WHITENOISE_AUTOREFRESH = DEV or TESTING
+
+# --- Web server (`rapport serve`: gunicorn) ---------------------------------------------------
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+# Worker processes; each runs WEB_THREADS threads. 2 x 4 suits a 2-core machine.
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
 
 # Soft-deleted records can be restored for this many days.
 RESTORE_BIN_DAYS = 30

@@ -32,7 +32,10 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            return response  # the interactive docs page sets its own, see core/api.py
-        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        policy = (
+            settings.DOCS_CONTENT_SECURITY_POLICY
+            if request.path.startswith("/api/v1/docs")
+            else settings.CONTENT_SECURITY_POLICY
+        )
+        response.setdefault("Content-Security-Policy", policy)
         return response
