@@ -15,6 +15,7 @@ from rapport.core.permissions import Principal
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.queries import principal_for
 from rapport.workspaces.services import add_member, create_api_token, create_workspace
+from tests.smtp import immediate_jobs, smtp_server  # noqa: F401 - fixtures for every test
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"

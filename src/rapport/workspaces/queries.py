@@ -1,4 +1,4 @@
-"""Reads about workspaces and users: resolving who is acting (the Principal)."""
+"""Reads about workspaces and users: who is acting (the Principal), members, roles, teams."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from rapport.core.errors import NotFound, Unauthenticated
-from rapport.core.permissions import Principal
-from rapport.workspaces.models import ApiToken, Membership, Team, User, Workspace
+from rapport.core.permissions import Principal, visible
+from rapport.workspaces.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    Team,
+    User,
+    Workspace,
+)
+
+LIST_LIMIT = 200  # settings lists are small; the API returns at most this many rows
 
 
 def hash_secret(raw: str) -> str:
@@ -73,3 +83,79 @@ def principal_for_token(raw: str, request_id: str = "") -> Principal:
 def workspaces_of(user: User) -> QuerySet[Workspace]:
     seats = Membership.objects.filter(user=user, is_active=True).values("workspace_id")
     return Workspace.objects.filter(pk__in=seats).order_by("name")
+
+
+def list_members(principal: Principal) -> list[Membership]:
+    """Members of the principal's workspace (active and not), oldest first, at most LIST_LIMIT."""
+    members = Membership.objects.select_related("user", "role").order_by("created_at", "pk")
+    return list(visible(principal, members, "user")[:LIST_LIMIT])
+
+
+def get_member(principal: Principal, user_id: int, for_update: bool = False) -> Membership:
+    """A user's seat in the principal's workspace; NotFound for anyone else's."""
+    members = visible(principal, Membership.objects.select_related("user", "role"), "user")
+    if for_update:
+        members = members.select_for_update(of=("self",))
+    membership = members.filter(user_id=user_id).first()
+    if membership is None:
+        raise NotFound("user not found")
+    return membership
+
+
+def list_roles(principal: Principal) -> list[Role]:
+    return list(visible(principal, Role.objects.order_by("-is_builtin", "name"), "role"))
+
+
+def get_role(principal: Principal, role_id: int) -> Role:
+    role = visible(principal, Role.objects.all(), "role").filter(pk=role_id).first()
+    if role is None:
+        raise NotFound("role not found")
+    return role
+
+
+def list_teams(principal: Principal) -> list[Team]:
+    teams = Team.objects.prefetch_related("members").order_by("name")
+    return list(visible(principal, teams, "team")[:LIST_LIMIT])
+
+
+def get_team(principal: Principal, team_id: int) -> Team:
+    team = visible(principal, Team.objects.prefetch_related("members"), "team")
+    found = team.filter(pk=team_id).first()
+    if found is None:
+        raise NotFound("team not found")
+    return found
+
+
+def list_invitations(principal: Principal) -> list[Invitation]:
+    """Invitations of the workspace, newest first; seeing them needs the right to view users."""
+    invitations = Invitation.objects.select_related("role").order_by("-created_at", "-pk")
+    return list(visible(principal, invitations, "user")[:LIST_LIMIT])
+
+
+def pending_invitations(workspace_id: int) -> QuerySet[Invitation]:
+    """Invitations that can still be accepted."""
+    return Invitation.objects.filter(
+        workspace_id=workspace_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def get_invitation(principal: Principal, invitation_id: int) -> Invitation:
+    found = visible(principal, Invitation.objects.all(), "user").filter(pk=invitation_id).first()
+    if found is None:
+        raise NotFound("invitation not found")
+    return found
+
+
+def list_own_tokens(principal: Principal) -> list[ApiToken]:
+    """The acting user's API tokens in this workspace (tokens are personal), newest first."""
+    if principal.user_id is None:
+        return []  # the system acts without tokens
+    tokens = ApiToken.objects.filter(workspace_id=principal.workspace_id, user_id=principal.user_id)
+    return list(tokens.order_by("-created_at", "-pk")[:LIST_LIMIT])
+
+
+def has_any_workspace() -> bool:
+    return Workspace.objects.exists()

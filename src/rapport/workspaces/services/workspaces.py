@@ -1,20 +1,35 @@
-"""Writes about workspaces, users and tokens. Every write goes through a function here."""
+"""Writes about workspaces and seats: creating a workspace, first-run setup, adding members."""
 
 from __future__ import annotations
 
-import secrets
+import dataclasses
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from rapport.core.audit import record_change
-from rapport.core.errors import Conflict, Invalid
+from rapport.core.errors import Conflict, FieldError, Invalid, NotFound
 from rapport.core.permissions import Principal, require, system_principal
-from rapport.workspaces.models import ApiToken, Membership, Role, User, Workspace
-from rapport.workspaces.queries import hash_secret
+from rapport.workspaces.models import Membership, Role, User, Workspace
+from rapport.workspaces.queries import has_any_workspace
 from rapport.workspaces.roles import BUILTIN_ROLES
 
-TOKEN_PREFIX = "rpt_"  # noqa: S105 - a public marker that makes leaked tokens greppable
+
+def self_service_principal(workspace_id: int, user: User) -> Principal:
+    """The actor for a user acting on their own login (accepting, resetting) outside a seat."""
+    return dataclasses.replace(
+        system_principal(workspace_id), user_id=user.pk, extra={"label": str(user)}
+    )
+
+
+def check_password(password: str, user: User, loc: str = "password") -> None:
+    """Django's password validators, as an Invalid on `loc`."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(exc.messages[0], [FieldError((loc,), m) for m in exc.messages]) from exc
 
 
 def _unique_slug(name: str) -> str:
@@ -72,20 +87,20 @@ def add_member(principal: Principal, user: User, role_key: str) -> Membership:
 
 
 @transaction.atomic
-def create_api_token(principal: Principal, name: str, can_write: bool) -> tuple[ApiToken, str]:
-    """A personal token for the acting user; the raw secret is returned once, never stored."""
-    if principal.user_id is None:
-        raise Invalid.on("user", "Only a user can own an API token.")
-    if not name.strip():
-        raise Invalid.on("name", "Give the token a name so you can recognise it later.")
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        workspace_id=principal.workspace_id,
-        user_id=principal.user_id,
-        name=name.strip()[:100],
-        prefix=raw[:12],
-        key_hash=hash_secret(raw),
-        can_write=can_write,
-    )
-    record_change(principal, "create", "token", token, {"name": token.name, "can_write": can_write})
-    return token, raw
+def set_up_first_workspace(
+    workspace_name: str, email: str, full_name: str, password: str
+) -> tuple[Workspace, User]:
+    """First run: the first workspace and its owner. NotFound once any workspace exists."""
+    if has_any_workspace():
+        raise NotFound("Rapport is already set up.")
+    if not workspace_name.strip():
+        raise Invalid.on("workspace_name", "A workspace needs a name.")
+    user = User(email=email.strip().lower(), full_name=full_name.strip()[:200])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise Invalid.on("email", "Enter a valid email address.") from exc
+    check_password(password, user)
+    user.set_password(password)
+    user.save()
+    return create_workspace(workspace_name, user), user

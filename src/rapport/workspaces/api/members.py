@@ -1,0 +1,122 @@
+"""/api/v1/me, /api/v1/members and /api/v1/invitations: who you are, who is in the workspace."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+
+from rapport.core.errors import Invalid, Unauthenticated
+from rapport.core.permissions import Principal
+from rapport.workspaces import queries, services
+from rapport.workspaces.models import Invitation, Membership, Workspace
+from rapport.workspaces.schemas import (
+    InvitationCreate,
+    InvitationRead,
+    MemberRead,
+    MemberUpdate,
+    MeRead,
+    WorkspaceRead,
+)
+
+me_router = Router(tags=["me"])
+router = Router(tags=["members"])
+invitations_router = Router(tags=["invitations"])
+
+
+def _workspace(workspace: Workspace) -> WorkspaceRead:
+    return WorkspaceRead(id=workspace.pk, name=workspace.name, slug=workspace.slug)
+
+
+@me_router.get("/me", response=MeRead)
+def me(request: HttpRequest) -> MeRead:
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    seat = queries.find_membership(principal.user_id or 0, principal.workspace_id)
+    if seat is None:
+        raise Unauthenticated("You are not an active member of this workspace.")
+    workspaces = queries.workspaces_of(seat.user)
+    return MeRead(
+        id=seat.user.pk,
+        email=seat.user.email,
+        full_name=seat.user.full_name,
+        role=seat.role.key,
+        workspace=_workspace(Workspace.objects.get(pk=principal.workspace_id)),
+        workspaces=[_workspace(w) for w in workspaces],
+        token_id=principal.token_id,
+    )
+
+
+def member_body(seat: Membership) -> MemberRead:
+    return MemberRead(
+        id=seat.user.pk,
+        email=seat.user.email,
+        full_name=seat.user.full_name,
+        role=seat.role.key,
+        is_active=seat.is_active and seat.user.is_active,
+        joined_at=seat.created_at,
+    )
+
+
+@router.get("", response=list[MemberRead])
+def list_members(request: HttpRequest) -> list[MemberRead]:
+    return [member_body(seat) for seat in queries.list_members(request.auth)]  # type: ignore[attr-defined]
+
+
+@router.get("/{user_id}", response=MemberRead)
+def get_member(request: HttpRequest, user_id: int) -> MemberRead:
+    return member_body(queries.get_member(request.auth, user_id))  # type: ignore[attr-defined]
+
+
+@router.patch("/{user_id}", response=MemberRead)
+def update_member(request: HttpRequest, user_id: int, payload: MemberUpdate) -> MemberRead:
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    if payload.role is None and payload.is_active is None:
+        raise Invalid.on("role", "Send role, is_active or both.")
+    with transaction.atomic():
+        if payload.role is not None:
+            services.change_member_role(principal, user_id, payload.role)
+        if payload.is_active is True:
+            services.reactivate_member(principal, user_id)
+        elif payload.is_active is False:
+            services.deactivate_member(principal, user_id)
+    return member_body(queries.get_member(principal, user_id))
+
+
+def invitation_status(invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    return "expired" if invitation.expires_at <= timezone.now() else "pending"
+
+
+def invitation_body(invitation: Invitation) -> InvitationRead:
+    return InvitationRead(
+        id=invitation.pk,
+        email=invitation.email,
+        role=invitation.role.key,
+        status=invitation_status(invitation),
+        invited_by_id=invitation.invited_by_id,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+        accepted_at=invitation.accepted_at,
+        revoked_at=invitation.revoked_at,
+    )
+
+
+@invitations_router.get("", response=list[InvitationRead])
+def list_invitations(request: HttpRequest) -> list[InvitationRead]:
+    return [invitation_body(i) for i in queries.list_invitations(request.auth)]  # type: ignore[attr-defined]
+
+
+@invitations_router.post("", response={201: InvitationRead})
+def invite_user(request: HttpRequest, payload: InvitationCreate) -> Status[InvitationRead]:
+    invitation = services.invite_user(request.auth, payload.email, payload.role)  # type: ignore[attr-defined]
+    return Status(201, invitation_body(invitation))
+
+
+@invitations_router.delete("/{invitation_id}", response={204: None})
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> Status[None]:
+    services.revoke_invitation(request.auth, invitation_id)  # type: ignore[attr-defined]
+    return Status(204, None)
