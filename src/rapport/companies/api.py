@@ -1,0 +1,79 @@
+"""/api/v1/companies: customer organisations."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from rapport.companies import queries, services
+from rapport.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, company_body
+from rapport.core.api_support import (
+    ListParams,
+    ListResponse,
+    expected_version,
+    idempotent,
+    json_response,
+    no_content,
+    page_body,
+    principal_of,
+    record_response,
+    selected_fields,
+)
+from rapport.customfields.queries import active_fields
+
+PREFIX = "/companies"
+router = Router(tags=["companies"])
+
+
+def _respond(request: HttpRequest, company_id: int, status: int = 200) -> HttpResponse:
+    company = queries.get_company(principal_of(request), company_id)
+    body = company_body(company, active_fields(company.workspace_id, "company"))
+    location = f"/api/v1{PREFIX}/{company.pk}" if status == 201 else None
+    return record_response(company, body, status, location)
+
+
+@router.get("", response=ListResponse)
+def list_companies(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
+    selected = selected_fields(params.fields, CompanyRead.model_fields)
+    custom_fields = active_fields(principal_of(request).workspace_id, "company")
+    page = queries.list_companies(principal_of(request), params, custom_fields)
+    return json_response(page_body(page, lambda c: company_body(c, custom_fields), selected))
+
+
+@router.post("", response={201: CompanyRead})
+def create_company(request: HttpRequest, payload: CompanyCreate) -> HttpResponse:
+    def write() -> HttpResponse:
+        company = services.create_company(
+            principal_of(request), payload.model_dump(exclude_unset=True)
+        )
+        return _respond(request, company.pk, 201)
+
+    return idempotent(request, principal_of(request), write)
+
+
+@router.get("/{company_id}", response=CompanyRead)
+def get_company(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _respond(request, company_id)
+
+
+@router.patch("/{company_id}", response=CompanyRead)
+def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate) -> HttpResponse:
+    version = expected_version(request, company_id)
+    changes = payload.model_dump(exclude_unset=True)
+    services.update_company(principal_of(request), company_id, changes, version)
+    return _respond(request, company_id)
+
+
+@router.delete("/{company_id}", response={204: None})
+def delete_company(request: HttpRequest, company_id: int, hard: bool = False) -> HttpResponse:
+    if hard:
+        services.hard_delete_company(principal_of(request), company_id)
+    else:
+        services.delete_company(principal_of(request), company_id)
+    return no_content()
+
+
+@router.post("/{company_id}/restore", response=CompanyRead)
+def restore_company(request: HttpRequest, company_id: int) -> HttpResponse:
+    services.restore_company(principal_of(request), company_id)
+    return _respond(request, company_id)

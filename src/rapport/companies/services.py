@@ -1,0 +1,259 @@
+"""Writes about companies: create, update, soft delete, restore and hard delete.
+
+Every write checks the permission before changing anything, bumps the version on update,
+writes one audit entry (a snapshot on create and delete, a diff on update) and refreshes the
+search entry, all inside one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from rapport.companies.models import Company, CompanyDomain
+from rapport.core.api_support import check_version
+from rapport.core.audit import diff, record_change
+from rapport.core.errors import FieldError, Forbidden, Invalid, NotFound
+from rapport.core.permissions import Principal, require
+from rapport.core.restore_bin import is_restorable
+from rapport.customfields import values
+from rapport.customfields.services import clean_custom_values, merge_custom
+from rapport.search.indexing import company_entry
+from rapport.search.services import index_record, remove_record
+from rapport.tags.services import resolve_tags
+from rapport.workspaces.models import Membership, Workspace
+
+OBJECT_TYPE = "company"
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+TEXT_FIELDS = ("name", "industry", "street", "city", "region", "postal_code")
+
+
+# --- Rules shared with contacts ----------------------------------------------------------------
+
+
+def check_owner(
+    principal: Principal, object_type: str, owner_id: int | None, current: int | None
+) -> None:
+    """Giving a record to someone else needs edit scope "all" (or admin); owners are members."""
+    if owner_id == current:
+        return
+    if owner_id != principal.user_id and not (
+        principal.is_admin or principal.scope_for("edit", object_type) == "all"
+    ):
+        raise Forbidden("Your role may not give records to other users.")
+    if (
+        owner_id is not None
+        and not Membership.objects.filter(
+            workspace_id=principal.workspace_id,
+            user_id=owner_id,
+            is_active=True,
+            user__is_active=True,
+        ).exists()
+    ):
+        raise Invalid.on("owner_id", "The owner must be an active member of this workspace.")
+
+
+def clean_with(
+    cleaners: dict[str, Callable[[Any], Any]], data: dict[str, Any]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Run each field's cleaner; ValueErrors become field errors, other fields pass through."""
+    cleaned: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    for name, raw in data.items():
+        try:
+            cleaned[name] = cleaners[name](raw) if name in cleaners else raw
+        except ValueError as exc:
+            problems.append(FieldError((name,), str(exc)))
+    return cleaned, problems
+
+
+def text_cleaners(model: type[Model], names: tuple[str, ...]) -> dict[str, Callable[[Any], Any]]:
+    def cleaner(limit: int) -> Callable[[Any], str]:
+        return lambda raw: values.normalise_text(raw, limit)
+
+    return {n: cleaner(model._meta.get_field(n).max_length or 1000) for n in names}  # type: ignore[union-attr]
+
+
+def lock_record(model: type[Any], principal: Principal, pk: int, deleted: bool | None) -> Any:
+    """The row, locked; `deleted` True/False narrows to the restore bin or live rows."""
+    qs = model.objects.select_for_update().filter(workspace_id=principal.workspace_id, pk=pk)
+    if deleted is not None:
+        qs = qs.filter(deleted_at__isnull=not deleted)
+    record = qs.first()
+    if record is None:
+        raise NotFound(f"{model.OBJECT_TYPE} not found")
+    return record
+
+
+def tag_ids(record: Any) -> list[int]:
+    return sorted(record.tags.values_list("id", flat=True)) if record.pk else []
+
+
+# --- Companies ----------------------------------------------------------------------------------
+
+
+def normalise_domain(raw: Any) -> str:
+    """acme.com from "https://www.Acme.com/about"."""
+    if not isinstance(raw, str):
+        raise ValueError("Enter a domain like acme.com.")
+    domain = re.sub(r"^[a-z][a-z0-9+.-]*://", "", raw.strip().lower())
+    domain = domain.split("/")[0].split("?")[0].split("#")[0].split(":")[0].rstrip(".")
+    domain = domain.removeprefix("www.")
+    if not _DOMAIN.match(domain):
+        raise ValueError(f"{raw!r} is not a domain like acme.com.")
+    return domain
+
+
+def _website(raw: Any) -> str:
+    if raw is None or raw == "":
+        return ""
+    text = str(raw).strip()
+    return values.normalise_url(text if "://" in text else f"https://{text}")
+
+
+def _cleaners(workspace: Workspace) -> dict[str, Callable[[Any], Any]]:
+    return {
+        **text_cleaners(Company, TEXT_FIELDS),
+        "phone": lambda raw: values.normalise_phone(raw, workspace.default_country) if raw else "",
+        "website": _website,
+        "country": values.normalise_country,
+        "annual_revenue_currency": lambda raw: values.normalise_currency_code(raw) if raw else "",
+    }
+
+
+def _domains(raw: list[Any]) -> list[str]:
+    domains: list[str] = []
+    problems = []
+    for i, item in enumerate(raw):
+        try:
+            domain = normalise_domain(item)
+        except ValueError as exc:
+            problems.append(FieldError(("domains", i), str(exc)))
+            continue
+        if domain not in domains:
+            domains.append(domain)
+    if problems:
+        raise Invalid("Some domains are not valid.", problems)
+    return domains
+
+
+def snapshot(company: Company) -> dict[str, Any]:
+    fields = (*TEXT_FIELDS, "phone", "website", "country", "employee_count", "annual_revenue")
+    data = {name: getattr(company, name) for name in fields}
+    data |= {
+        "annual_revenue_currency": company.annual_revenue_currency,
+        "owner_id": company.owner_id,
+        "custom": company.custom,
+        "domains": sorted(company.domains.values_list("domain", flat=True)) if company.pk else [],
+        "tags": tag_ids(company),
+    }
+    return data
+
+
+def _apply(principal: Principal, company: Company, data: dict[str, Any], partial: bool) -> None:
+    """Validate `data` and set it on `company` (saved), with its domains and tags."""
+    workspace = Workspace.objects.get(pk=principal.workspace_id)
+    relations = {k: data.pop(k) for k in ("domains", "tags", "custom") if k in data}
+    cleaned, problems = clean_with(_cleaners(workspace), data)
+    if "name" in cleaned and not cleaned["name"]:
+        problems.append(FieldError(("name",), "A company needs a name."))
+    if problems:
+        raise Invalid("Some fields are not valid.", problems)
+    if "owner_id" in cleaned:
+        check_owner(principal, OBJECT_TYPE, cleaned["owner_id"], company.owner_id)
+    if "custom" in relations or not partial:
+        cleaned_custom = clean_custom_values(
+            principal.workspace_id, OBJECT_TYPE, relations.get("custom"), partial=partial
+        )
+        cleaned["custom"] = merge_custom(company.custom, cleaned_custom)
+    if cleaned.get("annual_revenue") is not None and not (
+        cleaned.get("annual_revenue_currency") or company.annual_revenue_currency
+    ):
+        cleaned["annual_revenue_currency"] = workspace.default_currency
+    tags = resolve_tags(principal, relations["tags"]) if "tags" in relations else None
+    domains = _domains(relations["domains"]) if "domains" in relations else None
+    for name, value in cleaned.items():
+        setattr(company, name, value)
+    company.save()
+    if tags is not None:
+        company.tags.set(tags)
+    if domains is not None:
+        company.domains.exclude(domain__in=domains).delete()
+        existing = set(company.domains.values_list("domain", flat=True))
+        CompanyDomain.objects.bulk_create(
+            CompanyDomain(company=company, workspace_id=company.workspace_id, domain=d)
+            for d in domains
+            if d not in existing
+        )
+
+
+def _index(company: Company) -> None:
+    index_record(**company_entry(company))
+
+
+@transaction.atomic
+def create_company(principal: Principal, data: dict[str, Any]) -> Company:
+    require(principal, "create", OBJECT_TYPE)
+    data = {"owner_id": principal.user_id, **data}
+    company = Company(workspace_id=principal.workspace_id)
+    _apply(principal, company, data, partial=False)
+    record_change(principal, "create", OBJECT_TYPE, company, snapshot(company))
+    _index(company)
+    return company
+
+
+@transaction.atomic
+def update_company(
+    principal: Principal, company_id: int, data: dict[str, Any], expected_version: int | None = None
+) -> Company:
+    company = lock_record(Company, principal, company_id, deleted=False)
+    require(principal, "edit", OBJECT_TYPE, company)
+    check_version(company, expected_version)
+    before = snapshot(company)
+    company.bump()
+    _apply(principal, company, dict(data), partial=True)
+    record_change(principal, "update", OBJECT_TYPE, company, diff(before, snapshot(company)))
+    _index(company)
+    return company
+
+
+@transaction.atomic
+def delete_company(principal: Principal, company_id: int) -> None:
+    """Move the company to the restore bin (its contacts keep their link)."""
+    company = lock_record(Company, principal, company_id, deleted=False)
+    require(principal, "delete", OBJECT_TYPE, company)
+    company.bump(deleted_at=timezone.now())
+    company.save(update_fields=["deleted_at", "version", "updated_at"])
+    record_change(principal, "delete", OBJECT_TYPE, company, snapshot(company))
+    remove_record(company.workspace_id, OBJECT_TYPE, company.pk)
+
+
+@transaction.atomic
+def restore_company(principal: Principal, company_id: int) -> Company:
+    company = lock_record(Company, principal, company_id, deleted=True)
+    require(principal, "delete", OBJECT_TYPE, company)
+    if not is_restorable(company):
+        raise NotFound("company not found in the restore bin")
+    deleted_at = company.deleted_at
+    company.bump(deleted_at=None)
+    company.save(update_fields=["deleted_at", "version", "updated_at"])
+    record_change(principal, "restore", OBJECT_TYPE, company, {"deleted_at": [deleted_at, None]})
+    _index(company)
+    return company
+
+
+@transaction.atomic
+def hard_delete_company(principal: Principal, company_id: int) -> None:
+    """Erase the company for good (admins only); contacts lose the link, keep everything else."""
+    company = lock_record(Company, principal, company_id, deleted=None)
+    require(principal, "delete", OBJECT_TYPE, company)
+    if not principal.is_admin:
+        raise Forbidden("Only admins can delete records permanently.")
+    record_change(principal, "hard_delete", OBJECT_TYPE, company, snapshot(company))
+    remove_record(company.workspace_id, OBJECT_TYPE, company.pk)
+    company.delete()

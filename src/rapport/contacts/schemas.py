@@ -1,0 +1,116 @@
+"""Request and response shapes of /api/v1/contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+from rapport.companies.schemas import TagRef, tag_refs
+from rapport.contacts.models import Contact
+from rapport.customfields.models import CustomField
+from rapport.customfields.queries import visible_custom
+
+
+class EmailIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    is_primary: bool = False
+
+
+class PhoneIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    number: str
+    kind: str = "work"
+    is_primary: bool = False
+
+
+class ContactWrite(Schema):
+    """Create and update alike (all optional); read-only fields are refused with 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = None
+    last_name: str | None = None
+    job_title: str | None = None
+    company_id: int | None = None
+    lifecycle_stage: str | None = None
+    lead_source: str | None = None
+    owner_id: int | None = None
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    birthday: dt.date | None = None
+    consent_status: str | None = None
+    consent_source: str | None = None
+    emails: list[EmailIn] | None = None
+    phones: list[PhoneIn] | None = None
+    tags: list[int | str] | None = None
+    custom: dict[str, Any] | None = None
+
+
+class EmailOut(Schema):
+    email: str
+    is_primary: bool
+
+
+class PhoneOut(Schema):
+    number: str
+    kind: str
+    is_primary: bool
+
+
+class ContactRead(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    job_title: str
+    company_id: int | None
+    lifecycle_stage: str
+    lead_source: str
+    owner_id: int | None
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+    birthday: dt.date | None
+    consent_status: str
+    consent_at: dt.datetime | None
+    consent_source: str
+    primary_email: str
+    emails: list[EmailOut]
+    phones: list[PhoneOut]
+    tags: list[TagRef]
+    custom: dict[str, Any]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None
+
+
+_PLAIN = tuple(
+    name
+    for name in ContactRead.model_fields
+    if name not in {"id", "emails", "phones", "tags", "custom"}
+)
+
+
+def contact_body(contact: Contact, custom_fields: list[CustomField]) -> dict[str, Any]:
+    """The API shape of a contact; expects emails, phones and tags prefetched."""
+    body: dict[str, Any] = {"id": contact.pk, **{n: getattr(contact, n) for n in _PLAIN}}
+    emails = sorted(contact.emails.all(), key=lambda e: (not e.is_primary, e.pk))
+    phones = sorted(contact.phones.all(), key=lambda p: (not p.is_primary, p.pk))
+    body["emails"] = [{"email": e.email, "is_primary": e.is_primary} for e in emails]
+    body["phones"] = [
+        {"number": p.number, "kind": p.kind, "is_primary": p.is_primary} for p in phones
+    ]
+    body["tags"] = tag_refs(contact)
+    body["custom"] = visible_custom(contact.custom, custom_fields)
+    return body
