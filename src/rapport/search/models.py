@@ -10,6 +10,8 @@ from django.db import models
 
 
 class SearchEntry(models.Model):
+    """The searchable text of one contact or company, with the owner its scope depends on."""
+
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
     )
@@ -19,6 +21,9 @@ class SearchEntry(models.Model):
     subtitle = models.CharField(max_length=300, blank=True)
     text = models.TextField()  # lower-cased names, emails, phones, domains
     owner_id = models.BigIntegerField(null=True, blank=True)  # for record-scoped permissions
+
+    # `visible` scopes "own"/"team" roles on f"{OWNER_FIELD}_id", which is the column above.
+    OWNER_FIELD = "owner"
 
     class Meta:
         constraints = [

@@ -1,0 +1,120 @@
+"""Finding records by any part of a name, email, phone number or domain.
+
+Words of three characters or more are matched anywhere in the indexed text through the
+database's trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL); shorter words match the start
+of a word. Results are scoped by `visible` (workspace first, then the role's view scope on each
+record type) and ranked: exact matches, then prefixes, then the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from rapport.core.errors import Invalid
+from rapport.core.permissions import Principal, visible
+from rapport.search.models import SearchEntry
+
+TYPES = ("contact", "company")
+MIN_INFIX = 3  # trigram indexes cannot match shorter substrings
+MAX_LIMIT = 50
+_PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+# SQLite's FTS5 table mirrors search_searchentry (see the search migrations).
+_FTS_IDS = "SELECT rowid FROM search_searchentry_fts WHERE search_searchentry_fts MATCH %s"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    object_type: str
+    object_id: int
+    title: str
+    subtitle: str
+
+
+def query_words(q: str) -> list[str]:
+    """The words to match, lower-case; a phone-like query becomes its digits only."""
+    text = " ".join(q.lower().split())
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if _PHONE_LIKE.match(text) and len(digits) >= MIN_INFIX:
+        return [digits]
+    return text.split()
+
+
+def _word_prefix(word: str) -> Q:
+    return Q(text__startswith=word) | Q(text__contains=f" {word}")
+
+
+def _match(words: list[str]) -> Q:
+    """Every word must match: long ones anywhere, short ones at the start of a word."""
+    long_words = [w for w in words if len(w) >= MIN_INFIX]
+    match = Q()
+    for word in words:
+        if len(word) < MIN_INFIX:
+            match &= _word_prefix(word)
+    if not long_words:
+        return match
+    if connection.vendor == "sqlite":
+        phrases = " ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
+        # Fixed SQL; the words are a bound parameter.
+        return match & Q(pk__in=RawSQL(_FTS_IDS, [phrases]))  # noqa: S611
+    for word in long_words:  # PostgreSQL answers LIKE '%word%' from the pg_trgm GIN index
+        match &= Q(text__contains=word)
+    return match
+
+
+def _rank(phrase: str) -> Case:
+    exact = (
+        Q(title__iexact=phrase)
+        | Q(text=phrase)
+        | Q(text__startswith=f"{phrase} ")
+        | Q(text__contains=f" {phrase} ")
+        | Q(text__endswith=f" {phrase}")
+    )
+    prefix = Q(title__istartswith=phrase) | _word_prefix(phrase)
+    return Case(
+        When(exact, then=Value(0)),
+        When(prefix, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _parse_types(types: list[str] | None) -> list[str]:
+    wanted = list(TYPES) if not types else list(dict.fromkeys(types))
+    if unknown := [t for t in wanted if t not in TYPES]:
+        raise Invalid.on("types", f"Cannot search {', '.join(unknown)}; use {', '.join(TYPES)}.")
+    return wanted
+
+
+def _matches(principal: Principal, object_type: str, words: list[str]) -> QuerySet[SearchEntry]:
+    entries = SearchEntry.objects.filter(object_type=object_type)
+    return visible(principal, entries, object_type).filter(_match(words))
+
+
+def search(
+    principal: Principal, q: str, types: list[str] | None = None, limit: int = 20
+) -> dict[str, list[SearchResult]]:
+    """The best `limit` matches of each requested type the principal may view, by type.
+
+    One query per type; a type the role cannot view costs none and returns nothing.
+    """
+    wanted = _parse_types(types)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.on("limit", f"limit must be between 1 and {MAX_LIMIT}.")
+    words = query_words(q)
+    results: dict[str, list[SearchResult]] = {t: [] for t in wanted}
+    if not words:
+        return results
+    for object_type in wanted:
+        rows = (
+            _matches(principal, object_type, words)
+            .annotate(rank=_rank(" ".join(words)))
+            .order_by("rank", "title", "object_id")
+            .values_list("object_id", "title", "subtitle")[:limit]
+        )
+        results[object_type] = [SearchResult(object_type, *row) for row in rows]
+    return results

@@ -1,0 +1,124 @@
+"""The registry of API resources that behave alike; the contract suite runs each one.
+
+To add a resource, append one `Resource` to RESOURCES: where it lives, its permission object
+type, a factory for a valid create body, a patch and the audit changes that patch must record.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from rapport.activities.models import Activity
+from rapport.companies.models import Company
+from rapport.contacts.models import Contact
+from rapport.customfields.models import CustomField
+from rapport.tags.models import Tag
+
+_seq = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    path: str  # the collection, e.g. "/api/v1/contacts"
+    object_type: str  # the permission and audit object type
+    model: type[models.Model]
+    make_body: Callable[[], dict[str, Any]]  # a valid create body, different on each call
+    patch_body: dict[str, Any]
+    # The audit entry's changes for patch_body applied to a record made from make_body().
+    patch_changes: Callable[[dict[str, Any]], dict[str, list[Any]]]
+    # A filter term that matches the created item (given its API body) and not others.
+    filter_for: Callable[[dict[str, Any]], str]
+    soft_delete: bool = True  # Record models go to the restore bin; others are deleted
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _contact() -> dict[str, Any]:
+    n = next(_seq)
+    return {"first_name": f"Ada{n}", "last_name": "Lovelace", "emails": [{"email": f"ada{n}@x.io"}]}
+
+
+def _company() -> dict[str, Any]:
+    n = next(_seq)
+    return {"name": f"Acme {n}", "domains": [f"acme{n}.com"]}
+
+
+def _tag() -> dict[str, Any]:
+    return {"name": f"Tag {next(_seq)}"}
+
+
+def _activity() -> dict[str, Any]:
+    # An activity needs a live record: a contact of the `workspace` fixture ("Acme N").
+    from rapport.workspaces.models import Workspace
+
+    workspace = Workspace.objects.filter(name__startswith="Acme ").latest("pk")
+    contact = Contact.objects.filter(workspace=workspace).first()
+    contact = contact or Contact.objects.create(workspace=workspace, first_name="Linked")
+    return {"kind": "note", "contact_id": contact.pk, "subject": f"Note {next(_seq)}", "body": "x"}
+
+
+def _custom_field() -> dict[str, Any]:
+    n = next(_seq)
+    return {"object_type": "contact", "key": f"f{n}", "label": f"Field {n}", "field_type": "text"}
+
+
+RESOURCES: list[Resource] = [
+    Resource(
+        "contacts",
+        "/api/v1/contacts",
+        "contact",
+        Contact,
+        _contact,
+        {"job_title": "Analyst"},
+        lambda body: {"job_title": ["", "Analyst"]},
+        lambda item: f"primary_email:eq:{item['primary_email']}",
+    ),
+    Resource(
+        "companies",
+        "/api/v1/companies",
+        "company",
+        Company,
+        _company,
+        {"industry": "Software"},
+        lambda body: {"industry": ["", "Software"]},
+        lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
+        "tags",
+        "/api/v1/tags",
+        "tag",
+        Tag,
+        _tag,
+        {"color": "#ff0000"},
+        lambda body: {"color": ["#64748b", "#ff0000"]},
+        lambda item: f"name:eq:{item['name']}",
+        soft_delete=False,
+    ),
+    Resource(
+        "custom-fields",
+        "/api/v1/custom-fields",
+        "custom_field",
+        CustomField,
+        _custom_field,
+        {"label": "Renamed"},
+        lambda body: {"label": [body["label"], "Renamed"]},
+        lambda item: f"key:eq:{item['key']}",
+    ),
+    Resource(
+        "activities",
+        "/api/v1/activities",
+        "activity",
+        Activity,
+        _activity,
+        {"subject": "Renamed"},
+        lambda body: {"subject": [body["subject"], "Renamed"]},
+        lambda item: f"subject:eq:{item['subject']}",
+    ),
+]
