@@ -18,6 +18,7 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 install: $(STAMP)
 
 run: install  ## install, migrate, seed the demo on first run, serve web + worker
+	mkdir -p $${RAPPORT_VAR_DIR:-var}
 	$(BIN)/rapport migrate --no-input -v0
 	$(BIN)/rapport demo --if-empty
 	PORT=$(PORT) $(BIN)/rapport runall
@@ -46,10 +47,10 @@ migrations-check: install
 
 check: lint imports typecheck migrations-check
 
-schemathesis: install
-	$(BIN)/python -m bench.schemathesis_run
+schemathesis: install  ## fuzz /api/v1 against a scratch database
+	$(BIN)/python tests/fuzz/run_schemathesis.py
 
-bench: install
+bench: install  ## BENCH_ARGS="--quick" or "--contacts 1000000 --db both"
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:

@@ -1,0 +1,257 @@
+"""`python -m bench.run [--contacts N] [--db sqlite|postgres|both] [--quick]` (`make bench`).
+
+Per database: a fresh scratch database, migrated and filled by bench.dataset, then the real
+server (`rapport serve`, production settings) on a free loopback port, measured through HTTP with
+a read-only API token at 1, 8 and 32 connections, beside the raw SQL that does the same work.
+Writes bench/results/<timestamp>.json and .md and prints the table. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/rapport_bench")
+LEVELS = (1, 8, 32)
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _recreate_pg_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _server_env(database_url: str, var_dir: str) -> dict[str, str]:
+    """Production settings (no RAPPORT_DEV), with the API rate limit out of the way."""
+    env = {k: v for k, v in os.environ.items() if k not in {"RAPPORT_DEV", "DEBUG"}}
+    env.update(
+        DATABASE_URL=database_url,
+        RAPPORT_VAR_DIR=var_dir,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        API_RATE_LIMIT_PER_MINUTE="100000000",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "rapport.cli", "serve", "--port", str(port), "--quiet"]
+    server = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603 - fixed argv
+    from bench.load import fetch_status
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if fetch_status(port, "/healthz", "") == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("the server did not answer /healthz within 60 s")
+
+
+def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
+    from django.db import connection
+
+    from bench.load import Probe
+    from rapport.contacts.models import Contact
+
+    ids = list(
+        Contact.objects.filter(workspace_id=workspace_id)
+        .order_by("?")
+        .values_list("id", flat=True)[:200]
+    )
+    words = sorted(
+        {n.lower() for n in Contact.objects.filter(pk__in=ids).values_list("last_name", flat=True)}
+    )
+    ws = workspace_id
+    if connection.vendor == "sqlite":
+        # The search app's SQLite path: the FTS5 trigram table, as rapport.search.queries does.
+        match = (
+            "id IN (SELECT rowid FROM search_searchentry_fts WHERE search_searchentry_fts MATCH %s)"
+        )
+        search_params = [(ws, f'"{w}"') for w in words]
+    else:
+        match = "text LIKE %s"  # answered by the pg_trgm GIN index
+        search_params = [(ws, f"%{w}%") for w in words]
+    search_sql = (
+        "SELECT id, title, subtitle FROM search_searchentry WHERE workspace_id = %s "
+        f"AND object_type = 'contact' AND {match} ORDER BY title LIMIT 20"
+    )
+    live = "workspace_id = %s AND deleted_at IS NULL"
+    return [
+        Probe("get contact", [f"/api/v1/contacts/{i}" for i in ids], [
+            (f"SELECT * FROM contacts_contact WHERE {live} AND id = %s", [(ws, i) for i in ids]),
+            ("SELECT * FROM contacts_contactemail WHERE contact_id = %s", [(i,) for i in ids]),
+            ("SELECT * FROM contacts_contactphone WHERE contact_id = %s", [(i,) for i in ids]),
+        ]),
+        Probe("list customers by last name",
+              ["/api/v1/contacts?filter=lifecycle_stage:eq:customer&sort=last_name&limit=50"], [
+            (f"SELECT * FROM contacts_contact WHERE {live} AND lifecycle_stage = 'customer' "
+             "ORDER BY last_name, id LIMIT 51", [(ws,)]),
+            (f"SELECT COUNT(*) FROM (SELECT 1 FROM contacts_contact WHERE {live} AND "
+             "lifecycle_stage = 'customer' LIMIT 1001) AS capped", [(ws,)]),
+        ]),
+        Probe("contact timeline", [f"/api/v1/contacts/{i}/timeline" for i in ids], [
+            (f"SELECT * FROM activities_activity WHERE {live} AND contact_id = %s "
+             "ORDER BY occurred_at DESC, id DESC LIMIT 51", [(ws, i) for i in ids]),
+        ]),
+        Probe("search", [f"/api/v1/search?q={w}" for w in words], [(search_sql, search_params)]),
+    ]  # fmt: skip
+
+
+def bench_one(db: str, contacts: int, quick: bool) -> dict[str, Any]:
+    """Set up one database in this process, serve it, measure, tear down."""
+    var_dir = tempfile.mkdtemp(prefix=f"rapport-bench-{db}-")
+    url = f"sqlite:///{var_dir}/bench.sqlite3" if db == "sqlite" else PG_URL
+    if db == "postgres":
+        _recreate_pg_database(url)
+    os.environ.update(DATABASE_URL=url, RAPPORT_VAR_DIR=var_dir, RAPPORT_DEV="1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    from bench.dataset import generate  # models import only after setup
+    from bench.load import measure_probe
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, skip_checks=True)
+    log(f"[{db}] migrated in {time.monotonic() - started:.1f} s; generating {contacts} contacts")
+    started = time.monotonic()
+    data = generate(contacts)
+    log(f"[{db}] dataset {data['counts']} in {time.monotonic() - started:.1f} s")
+    connections.close_all()
+    port = free_port()
+    server = _start_server(_server_env(url, var_dir), port)
+    levels = [(c, (60 if quick else 300) * (1 if c == 1 else 4)) for c in LEVELS]
+    try:
+        results = [
+            measure_probe(
+                p, port, data["token"], levels, 8 if quick else 30, 50 if quick else 200, log
+            )
+            for p in _probes(data["workspace_id"], random.Random(1))
+        ]
+    finally:
+        server.terminate()
+        server.wait(30)
+        connections.close_all()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return {
+        "database": db,
+        "dataset": {k: v for k, v in data.items() if k != "token"},
+        "server": {"workers": settings.WEB_CONCURRENCY, "threads": settings.WEB_THREADS},
+        "probes": results,
+    }
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    header = ("db", "operation", "conn", "p50 ms", "p95 ms", "p99 ms", "req/s", "errors",
+              "SQL p50 ms", "SQL p95 ms")  # fmt: skip
+    lines = [
+        f"Rapport bench {report['started_at']} ({report['machine']['cpus']} cores)",
+        "",
+        _row(*header),
+        _row("---", "---", *["---:"] * (len(header) - 2)),
+    ]
+    for run in report["runs"]:
+        for probe in run["probes"]:
+            db, name, sql = run["database"], probe["name"], probe["sql"]
+            if "skipped" in probe:
+                skipped = f"skipped: HTTP {probe['status']}"
+                lines.append(_row(db, name, "-", skipped, "", "", "", "", sql["p50"], sql["p95"]))
+                continue
+            for c in probe["http"]:
+                lines.append(
+                    _row(
+                        db,
+                        name,
+                        c["concurrency"],
+                        c["p50"],
+                        c["p95"],
+                        c["p99"],
+                        c["rps"],
+                        c["errors"],
+                        sql["p50"],
+                        sql["p95"],
+                    )
+                )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--contacts", type=int)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="10,000 contacts, fewer requests")
+    parser.add_argument("--json-out", help=argparse.SUPPRESS)  # used by --db both
+    args = parser.parse_args(argv)
+    contacts = args.contacts or (10_000 if args.quick else 100_000)
+    if args.db == "both":  # one process per database: settings are read once per process
+        runs = []
+        for db in ("sqlite", "postgres"):
+            out = Path(tempfile.mkdtemp()) / "run.json"
+            cmd = [sys.executable, "-m", "bench.run", "--db", db, "--contacts", str(contacts),
+                   "--json-out", str(out), *(["--quick"] if args.quick else [])]  # fmt: skip
+            subprocess.run(cmd, check=True)  # noqa: S603 - our own interpreter, fixed argv
+            runs.append(json.loads(out.read_text()))
+    else:
+        runs = [bench_one(args.db, contacts, args.quick)]
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(runs[0]))
+            return 0
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "started_at": stamp,
+        "args": vars(args) | {"contacts": contacts},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "runs": runs,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    table = markdown(report)
+    (RESULTS / f"{stamp}.md").write_text(table)
+    print("\n" + table)
+    log(f"Wrote {RESULTS / stamp}.json and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The demo seed: counts, valid phones, emails on company domains, search entries, --if-empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import phonenumbers
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from rapport.activities.models import Activity
+from rapport.companies.models import Company, CompanyDomain
+from rapport.contacts.models import Contact, ContactEmail, ContactPhone
+from rapport.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, DemoSize, Seeded, seed_demo
+from rapport.search.models import SearchEntry
+from rapport.tags.models import Tag
+from rapport.workspaces.models import Membership, Team, User, Workspace
+
+pytestmark = pytest.mark.django_db
+
+SMALL = DemoSize(contacts=50, companies=10, activities=150)
+
+
+@pytest.fixture
+def seeded() -> Seeded:
+    return seed_demo(SMALL, seed=7)
+
+
+def test_seed_creates_the_expected_counts(seeded: Seeded) -> None:
+    ws = seeded.workspace
+    assert ws.name == "Northwind Demo"
+    assert Contact.objects.filter(workspace=ws).count() == 50
+    assert Company.objects.filter(workspace=ws).count() == 10
+    assert Activity.objects.filter(workspace=ws).count() == 150
+    assert Tag.objects.filter(workspace=ws).count() == 5
+    roles = sorted(Membership.objects.filter(workspace=ws).values_list("role__key", flat=True))
+    assert roles == ["manager", "owner", "read_only", "sales_rep", "sales_rep", "support_agent"]
+    assert Team.objects.filter(workspace=ws).count() == 2
+
+
+def test_owner_signs_in_with_the_demo_password(seeded: Seeded) -> None:
+    owner = User.objects.get(email=DEMO_OWNER_EMAIL)
+    assert owner.check_password(DEMO_PASSWORD)
+    assert Membership.objects.get(workspace=seeded.workspace, user=owner).role.key == "owner"
+
+
+def test_records_are_spread_across_managers_and_reps(seeded: Seeded) -> None:
+    owners = set(Contact.objects.filter(workspace=seeded.workspace).values_list("owner__email"))
+    assert len(owners) == 3
+    assert (DEMO_OWNER_EMAIL,) not in owners
+
+
+def test_phones_are_valid_e164_for_the_country(seeded: Seeded) -> None:
+    phones = ContactPhone.objects.filter(workspace=seeded.workspace).select_related("contact")
+    assert phones.count() >= 50
+    for phone in phones:
+        parsed = phonenumbers.parse(phone.number)
+        assert phonenumbers.is_valid_number(parsed), phone.number
+        assert phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == (
+            phone.number
+        )
+        assert phonenumbers.region_code_for_number(parsed) == phone.contact.country
+    for company in Company.objects.filter(workspace=seeded.workspace):
+        parsed = phonenumbers.parse(company.phone)
+        assert phonenumbers.region_code_for_number(parsed) == company.country
+
+
+def test_work_emails_are_on_the_company_domain(seeded: Seeded) -> None:
+    domains = dict(
+        CompanyDomain.objects.filter(workspace=seeded.workspace).values_list("company_id", "domain")
+    )
+    with_company = Contact.objects.filter(workspace=seeded.workspace, company__isnull=False)
+    assert with_company.count() > 30
+    for contact in with_company:
+        assert contact.primary_email.endswith("@" + domains[contact.company_id])
+        assert contact.country == Company.objects.get(pk=contact.company_id).country
+
+
+def test_primary_email_matches_the_one_primary_contact_email(seeded: Seeded) -> None:
+    for contact in Contact.objects.filter(workspace=seeded.workspace):
+        primaries = ContactEmail.objects.filter(contact=contact, is_primary=True)
+        assert [e.email for e in primaries] == [contact.primary_email]
+        assert contact.primary_email == contact.primary_email.lower()
+
+
+def test_every_contact_and_company_is_in_the_search_index(seeded: Seeded) -> None:
+    ws = seeded.workspace
+    entries = SearchEntry.objects.filter(workspace=ws)
+    contact_ids = set(Contact.objects.filter(workspace=ws).values_list("id", flat=True))
+    company_ids = set(Company.objects.filter(workspace=ws).values_list("id", flat=True))
+    assert set(entries.filter(object_type="contact").values_list("object_id", flat=True)) == (
+        contact_ids
+    )
+    assert set(entries.filter(object_type="company").values_list("object_id", flat=True)) == (
+        company_ids
+    )
+    contact = Contact.objects.filter(workspace=ws).first()
+    assert contact is not None
+    entry = entries.get(object_type="contact", object_id=contact.pk)
+    assert contact.primary_email in entry.text
+    assert entry.owner_id == contact.owner_id
+
+
+def test_tasks_are_due_around_today(seeded: Seeded) -> None:
+    now = timezone.now()
+    tasks = Activity.objects.filter(workspace=seeded.workspace, kind="task")
+    assert tasks.exists()
+    for task in tasks:
+        assert task.due_at is not None and task.assignee_id is not None
+        assert now - dt.timedelta(days=15) < task.due_at < now + dt.timedelta(days=22)
+        assert task.is_done == (task.done_at is not None)
+
+
+def test_demo_if_empty_does_nothing_the_second_time() -> None:
+    call_command("demo", "--if-empty", "--contacts", "20", stdout=StringIO())
+    counts = (Workspace.objects.count(), User.objects.count(), Contact.objects.count())
+    assert counts == (1, 6, 20)
+    out = StringIO()
+    call_command("demo", "--if-empty", "--contacts", "20", stdout=out)
+    assert "no demo data added" in out.getvalue()
+    assert (Workspace.objects.count(), User.objects.count(), Contact.objects.count()) == counts
+
+
+def test_createworkspace_makes_the_owner() -> None:
+    call_command(
+        "createworkspace",
+        "Acme Ltd",
+        "Boss@Example.com",
+        "--password",
+        "a long passphrase 42",
+        stdout=StringIO(),
+    )
+    workspace = Workspace.objects.get(name="Acme Ltd")
+    seat = Membership.objects.get(workspace=workspace)
+    assert seat.user.email == "boss@example.com" and seat.role.key == "owner"
+    assert seat.user.check_password("a long passphrase 42")
