@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from rapport.activities.models import Activity
 from rapport.companies.models import Company
 from rapport.contacts.models import Contact
-from rapport.core.api_support import ListResponse, json_response, page_body
+from rapport.core.api_support import ListResponse, RecordId, json_response, page_body
 from rapport.core.audit import jsonable
 from rapport.core.errors import NotFound
 from rapport.core.history import list_audit_entries, list_record_history
@@ -35,8 +35,8 @@ RECORD_MODELS: dict[str, type[Model]] = {
 
 class AuditParams(Schema):
     object_type: str | None = None
-    object_id: int | None = None
-    actor_user_id: int | None = None
+    object_id: RecordId | None = None
+    actor_user_id: RecordId | None = None
     action: str | None = None
     since: dt.datetime | None = Field(None, description="inclusive")
     until: dt.datetime | None = Field(None, description="exclusive")
@@ -60,7 +60,7 @@ def entry_body(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def _record(principal: Principal, object_type: str, object_id: int) -> Record:
+def _record(principal: Principal, object_type: str, object_id: RecordId) -> Record:
     model = RECORD_MODELS.get(object_type)
     found = None
     if model is not None:

@@ -121,3 +121,17 @@ def test_unknown_custom_key_is_a_field_error(api: Any) -> None:
         {"loc": ["custom", "nope"], "msg": "Unknown custom field.", "type": "unknown"}
     ]
     assert not Contact.objects.exists()
+
+
+def test_null_lists_clear_and_absurd_ids_are_422_not_500(api: Any) -> None:
+    created = api.post("/api/v1/contacts", {"first_name": "Nil", "emails": None, "phones": None,
+                                            "tags": None})
+    assert created.status_code == 201, created.content
+    assert (created.json()["emails"], created.json()["phones"], created.json()["tags"]) == (
+        [], [], [])
+    huge = api.get(f"/api/v1/contacts/{2**70}")
+    assert huge.status_code == 422
+    assert huge["Content-Type"] == "application/problem+json"
+    bad_filter = api.get(f"/api/v1/contacts?filter=owner_id:eq:{2**70}")
+    assert bad_filter.status_code == 422
+    assert bad_filter.json()["errors"][0]["loc"] == ["filter", "owner_id"]

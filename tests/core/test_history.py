@@ -146,7 +146,9 @@ def test_audit_api_without_the_audit_right_is_403_for_the_log_but_a_record_histo
     company = log["company"]
     history = client.get(f"/api/v1/audit?object_type=company&object_id={company.pk}").json()
     assert [i["id"] for i in history["items"]] == [log["entries"][2].pk]
-    assert client.get("/api/v1/audit?object_type=company&object_id=0").status_code == 404
+    missing = f"/api/v1/audit?object_type=company&object_id={company.pk + 10_000}"
+    assert client.get(missing).status_code == 404
+    assert client.get("/api/v1/audit?object_type=company&object_id=0").status_code == 422
 
 
 def test_audit_api_in_another_workspace_is_empty_or_404(other_workspace, log) -> None:

@@ -23,6 +23,7 @@ from rapport.activities.schemas import (
 from rapport.core.api_support import (
     ListParams,
     ListResponse,
+    RecordId,
     expected_version,
     idempotent,
     json_response,
@@ -41,14 +42,14 @@ def _principal(request: HttpRequest) -> Principal:
     return cast(Principal, request.auth)  # type: ignore[attr-defined]
 
 
-def _optional_version(request: HttpRequest, activity_id: int) -> int | None:
+def _optional_version(request: HttpRequest, activity_id: RecordId) -> int | None:
     """If-Match is checked when sent; deletes and state changes do not require it."""
     if not request.headers.get("If-Match"):
         return None
     return expected_version(request, activity_id)
 
 
-def _location(activity_id: int) -> str:
+def _location(activity_id: RecordId) -> str:
     return f"/api/v1/activities/{activity_id}"
 
 
@@ -74,14 +75,14 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> HttpRespon
 
 
 @router.get("/activities/{int:activity_id}", response=ActivityRead)
-def get_activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+def get_activity(request: HttpRequest, activity_id: RecordId) -> HttpResponse:
     activity = queries.get_activity(_principal(request), activity_id)
     return record_response(activity, activity_body(activity))
 
 
 @router.patch("/activities/{int:activity_id}", response=ActivityRead)
 def update_activity(
-    request: HttpRequest, activity_id: int, payload: ActivityUpdate
+    request: HttpRequest, activity_id: RecordId, payload: ActivityUpdate
 ) -> HttpResponse:
     version = expected_version(request, activity_id)
     activity = services.update_activity(
@@ -91,20 +92,20 @@ def update_activity(
 
 
 @router.delete("/activities/{int:activity_id}", response={204: None})
-def delete_activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+def delete_activity(request: HttpRequest, activity_id: RecordId) -> HttpResponse:
     version = _optional_version(request, activity_id)
     services.delete_activity(_principal(request), activity_id, version)
     return no_content()
 
 
 @router.post("/activities/{int:activity_id}/restore", response=ActivityRead)
-def restore_activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+def restore_activity(request: HttpRequest, activity_id: RecordId) -> HttpResponse:
     activity = services.restore_activity(_principal(request), activity_id)
     return record_response(activity, activity_body(activity))
 
 
 @router.post("/activities/{int:activity_id}/complete", response=ActivityRead)
-def complete_task(request: HttpRequest, activity_id: int) -> HttpResponse:
+def complete_task(request: HttpRequest, activity_id: RecordId) -> HttpResponse:
     version = _optional_version(request, activity_id)
     activity = services.complete_task(_principal(request), activity_id, version)
     return record_response(activity, activity_body(activity))
@@ -113,7 +114,7 @@ def complete_task(request: HttpRequest, activity_id: int) -> HttpResponse:
 def _timeline(
     request: HttpRequest,
     object_type: str,
-    object_id: int,
+    object_id: RecordId,
     kinds: str | None,
     cursor: str | None,
     limit: int,
@@ -133,7 +134,7 @@ def _timeline(
 @router.get("/contacts/{int:contact_id}/timeline", response=TimelineRead)
 def contact_timeline(
     request: HttpRequest,
-    contact_id: int,
+    contact_id: RecordId,
     kinds: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
@@ -145,7 +146,7 @@ def contact_timeline(
 @router.get("/companies/{int:company_id}/timeline", response=TimelineRead)
 def company_timeline(
     request: HttpRequest,
-    company_id: int,
+    company_id: RecordId,
     kinds: str | None = None,
     cursor: str | None = None,
     limit: int = 50,

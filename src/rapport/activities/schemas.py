@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 
 from rapport.activities.models import Activity
 from rapport.activities.queries import TimelineItem
+from rapport.core.api_support import RecordId
 from rapport.core.audit import jsonable
 
 Kind = Literal["note", "call", "meeting", "email", "task"]
@@ -27,19 +28,19 @@ class ActivityUpdate(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    contact_id: int | None = None
-    company_id: int | None = None
+    contact_id: RecordId | None = None
+    company_id: RecordId | None = None
     subject: str | None = None
     body: str | None = None
     occurred_at: dt.datetime | None = None
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     direction: Literal["inbound", "outbound"] | None = None  # call, email
     duration_seconds: int | None = None  # call
     outcome: str | None = None  # call
     ends_at: dt.datetime | None = None  # meeting
     attendees: list[Attendee] | None = None  # meeting
     due_at: dt.datetime | None = None  # task
-    assignee_id: int | None = None  # task
+    assignee_id: RecordId | None = None  # task
     priority: Literal["low", "normal", "high"] | None = None  # task
     is_done: bool | None = None  # task
 

@@ -10,6 +10,7 @@ from rapport.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate,
 from rapport.core.api_support import (
     ListParams,
     ListResponse,
+    RecordId,
     expected_version,
     idempotent,
     json_response,
@@ -25,7 +26,7 @@ PREFIX = "/companies"
 router = Router(tags=["companies"])
 
 
-def _respond(request: HttpRequest, company_id: int, status: int = 200) -> HttpResponse:
+def _respond(request: HttpRequest, company_id: RecordId, status: int = 200) -> HttpResponse:
     company = queries.get_company(principal_of(request), company_id)
     body = company_body(company, active_fields(company.workspace_id, "company"))
     location = f"/api/v1{PREFIX}/{company.pk}" if status == 201 else None
@@ -52,12 +53,14 @@ def create_company(request: HttpRequest, payload: CompanyCreate) -> HttpResponse
 
 
 @router.get("/{company_id}", response=CompanyRead)
-def get_company(request: HttpRequest, company_id: int) -> HttpResponse:
+def get_company(request: HttpRequest, company_id: RecordId) -> HttpResponse:
     return _respond(request, company_id)
 
 
 @router.patch("/{company_id}", response=CompanyRead)
-def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate) -> HttpResponse:
+def update_company(
+    request: HttpRequest, company_id: RecordId, payload: CompanyUpdate
+) -> HttpResponse:
     version = expected_version(request, company_id)
     changes = payload.model_dump(exclude_unset=True)
     services.update_company(principal_of(request), company_id, changes, version)
@@ -65,7 +68,7 @@ def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate
 
 
 @router.delete("/{company_id}", response={204: None})
-def delete_company(request: HttpRequest, company_id: int, hard: bool = False) -> HttpResponse:
+def delete_company(request: HttpRequest, company_id: RecordId, hard: bool = False) -> HttpResponse:
     if hard:
         services.hard_delete_company(principal_of(request), company_id)
     else:
@@ -74,6 +77,6 @@ def delete_company(request: HttpRequest, company_id: int, hard: bool = False) ->
 
 
 @router.post("/{company_id}/restore", response=CompanyRead)
-def restore_company(request: HttpRequest, company_id: int) -> HttpResponse:
+def restore_company(request: HttpRequest, company_id: RecordId) -> HttpResponse:
     services.restore_company(principal_of(request), company_id)
     return _respond(request, company_id)

@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from rapport.companies.models import Company
+from rapport.core.api_support import RecordId
 from rapport.customfields.models import CustomField
 from rapport.customfields.queries import visible_custom
 
@@ -37,7 +38,7 @@ class CompanyUpdate(Schema):
     region: str | None = None
     postal_code: str | None = None
     country: str | None = None
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     tags: list[int | str] | None = None
     custom: dict[str, Any] | None = None
     domains: list[str] | None = None

@@ -159,6 +159,9 @@ def _apply(principal: Principal, company: Company, data: dict[str, Any], partial
     """Validate `data` and set it on `company` (saved), with its domains and tags."""
     workspace = Workspace.objects.get(pk=principal.workspace_id)
     relations = {k: data.pop(k) for k in ("domains", "tags", "custom") if k in data}
+    for name in ("domains", "tags"):  # an explicit null clears the list, like an empty one
+        if name in relations and relations[name] is None:
+            relations[name] = []
     cleaned, problems = clean_with(_cleaners(workspace), data)
     if "name" in cleaned and not cleaned["name"]:
         problems.append(FieldError(("name",), "A company needs a name."))

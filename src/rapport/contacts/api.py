@@ -10,6 +10,7 @@ from rapport.contacts.schemas import ContactRead, ContactWrite, contact_body
 from rapport.core.api_support import (
     ListParams,
     ListResponse,
+    RecordId,
     expected_version,
     idempotent,
     json_response,
@@ -25,7 +26,7 @@ PREFIX = "/contacts"
 router = Router(tags=["contacts"])
 
 
-def _respond(request: HttpRequest, contact_id: int, status: int = 200) -> HttpResponse:
+def _respond(request: HttpRequest, contact_id: RecordId, status: int = 200) -> HttpResponse:
     contact = queries.get_contact(principal_of(request), contact_id)
     body = contact_body(contact, active_fields(contact.workspace_id, "contact"))
     location = f"/api/v1{PREFIX}/{contact.pk}" if status == 201 else None
@@ -52,12 +53,14 @@ def create_contact(request: HttpRequest, payload: ContactWrite) -> HttpResponse:
 
 
 @router.get("/{contact_id}", response=ContactRead)
-def get_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+def get_contact(request: HttpRequest, contact_id: RecordId) -> HttpResponse:
     return _respond(request, contact_id)
 
 
 @router.patch("/{contact_id}", response=ContactRead)
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactWrite) -> HttpResponse:
+def update_contact(
+    request: HttpRequest, contact_id: RecordId, payload: ContactWrite
+) -> HttpResponse:
     version = expected_version(request, contact_id)
     services.update_contact(
         principal_of(request), contact_id, payload.model_dump(exclude_unset=True), version
@@ -66,7 +69,7 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactWrite)
 
 
 @router.delete("/{contact_id}", response={204: None})
-def delete_contact(request: HttpRequest, contact_id: int, hard: bool = False) -> HttpResponse:
+def delete_contact(request: HttpRequest, contact_id: RecordId, hard: bool = False) -> HttpResponse:
     if hard:
         services.hard_delete_contact(principal_of(request), contact_id)
     else:
@@ -75,6 +78,6 @@ def delete_contact(request: HttpRequest, contact_id: int, hard: bool = False) ->
 
 
 @router.post("/{contact_id}/restore", response=ContactRead)
-def restore_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+def restore_contact(request: HttpRequest, contact_id: RecordId) -> HttpResponse:
     services.restore_contact(principal_of(request), contact_id)
     return _respond(request, contact_id)

@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 
 from rapport.companies.schemas import TagRef, tag_refs
 from rapport.contacts.models import Contact
+from rapport.core.api_support import RecordId
 from rapport.customfields.models import CustomField
 from rapport.customfields.queries import visible_custom
 
@@ -37,10 +38,10 @@ class ContactWrite(Schema):
     first_name: str | None = None
     last_name: str | None = None
     job_title: str | None = None
-    company_id: int | None = None
+    company_id: RecordId | None = None
     lifecycle_stage: str | None = None
     lead_source: str | None = None
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     street: str | None = None
     city: str | None = None
     region: str | None = None

@@ -169,7 +169,8 @@ def _clean(
 
 def _apply(principal: Principal, contact: Contact, data: dict[str, Any], partial: bool) -> None:
     """Validate `data` and save it on `contact`, with emails, phones and tags."""
-    rows = {k: data.pop(k) for k in ("emails", "phones", "tags") if k in data}
+    # An explicit null clears the list, like an empty one.
+    rows = {k: data.pop(k) or [] for k in ("emails", "phones", "tags") if k in data}
     region = Workspace.objects.values_list("default_country", flat=True).get(
         pk=principal.workspace_id
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +31,11 @@ T = TypeVar("T", bound=models.Model)
 DEFAULT_LIMIT = 50
 REPLAYED_HEADER = "Idempotent-Replayed"
 _STORED_HEADERS = ("ETag", "Location")
+
+# Ids are 64-bit database keys; bounding them in the schema turns an absurd id into a 422 (and
+# tells API clients the range) instead of an overflow deep in the database driver.
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def principal_of(request: HttpRequest) -> Principal:

@@ -29,6 +29,13 @@ def _bool(raw: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _id(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value < 2**63:
+        raise ValueError("ids are whole numbers from 1 to 2^63-1")
+    return value
+
+
 COERCE: dict[str, Callable[[str], Any]] = {
     "text": str,
     "integer": int,
@@ -36,7 +43,7 @@ COERCE: dict[str, Callable[[str], Any]] = {
     "date": dt.date.fromisoformat,
     "datetime": dt.datetime.fromisoformat,
     "boolean": _bool,
-    "id": int,
+    "id": _id,
 }
 
 

@@ -8,6 +8,7 @@ from ninja import Query, Router
 from rapport.core.api_support import (
     ListParams,
     ListResponse,
+    RecordId,
     expected_version,
     idempotent,
     json_response,
@@ -56,14 +57,14 @@ def reorder_custom_fields(request: HttpRequest, payload: CustomFieldReorder) -> 
 
 
 @router.get("/{field_id}", response=CustomFieldRead)
-def get_custom_field(request: HttpRequest, field_id: int) -> HttpResponse:
+def get_custom_field(request: HttpRequest, field_id: RecordId) -> HttpResponse:
     field = queries.get_custom_field(principal_of(request), field_id)
     return record_response(field, custom_field_body(field))
 
 
 @router.patch("/{field_id}", response=CustomFieldRead)
 def update_custom_field(
-    request: HttpRequest, field_id: int, payload: CustomFieldUpdate
+    request: HttpRequest, field_id: RecordId, payload: CustomFieldUpdate
 ) -> HttpResponse:
     version = expected_version(request, field_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -72,6 +73,6 @@ def update_custom_field(
 
 
 @router.delete("/{field_id}", response={204: None})
-def delete_custom_field(request: HttpRequest, field_id: int) -> HttpResponse:
+def delete_custom_field(request: HttpRequest, field_id: RecordId) -> HttpResponse:
     services.delete_custom_field(principal_of(request), field_id)
     return no_content()

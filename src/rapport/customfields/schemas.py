@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict
 
+from rapport.core.api_support import RecordId
 from rapport.customfields.models import CustomField
 
 
@@ -39,7 +40,7 @@ class CustomFieldReorder(Schema):
     model_config = ConfigDict(extra="forbid")
 
     object_type: str
-    field_ids: list[int]
+    field_ids: list[RecordId]
 
 
 class CustomFieldRead(Schema):

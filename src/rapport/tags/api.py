@@ -8,6 +8,7 @@ from ninja import Query, Router
 from rapport.core.api_support import (
     ListParams,
     ListResponse,
+    RecordId,
     expected_version,
     idempotent,
     json_response,
@@ -42,13 +43,13 @@ def create_tag(request: HttpRequest, payload: TagCreate) -> HttpResponse:
 
 
 @router.get("/{tag_id}", response=TagRead)
-def get_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def get_tag(request: HttpRequest, tag_id: RecordId) -> HttpResponse:
     tag = queries.get_tag(principal_of(request), tag_id)
     return record_response(tag, tag_body(tag))
 
 
 @router.patch("/{tag_id}", response=TagRead)
-def update_tag(request: HttpRequest, tag_id: int, payload: TagUpdate) -> HttpResponse:
+def update_tag(request: HttpRequest, tag_id: RecordId, payload: TagUpdate) -> HttpResponse:
     version = expected_version(request, tag_id)
     tag = services.update_tag(
         principal_of(request), tag_id, payload.model_dump(exclude_unset=True), version
@@ -57,6 +58,6 @@ def update_tag(request: HttpRequest, tag_id: int, payload: TagUpdate) -> HttpRes
 
 
 @router.delete("/{tag_id}", response={204: None})
-def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def delete_tag(request: HttpRequest, tag_id: RecordId) -> HttpResponse:
     services.delete_tag(principal_of(request), tag_id)
     return no_content()

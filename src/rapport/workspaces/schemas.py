@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from rapport.core.api_support import RecordId
+
 Grants = dict[str, dict[str, str]]
 
 
@@ -29,7 +31,7 @@ class MeRead(Schema):
     role: str
     workspace: WorkspaceRead
     workspaces: list[WorkspaceRead]
-    token_id: int | None
+    token_id: RecordId | None
 
 
 class MemberRead(Schema):
@@ -56,7 +58,7 @@ class InvitationRead(Schema):
     email: str
     role: str
     status: str = Field(description="pending, accepted, revoked or expired")
-    invited_by_id: int | None
+    invited_by_id: RecordId | None
     created_at: dt.datetime
     expires_at: dt.datetime
     accepted_at: dt.datetime | None
@@ -90,13 +92,13 @@ class TeamUpdate(Strict):
 
 
 class TeamMembers(Strict):
-    user_ids: list[int] = Field(max_length=1000)
+    user_ids: list[RecordId] = Field(max_length=1000)
 
 
 class TeamRead(Schema):
     id: int
     name: str
-    member_ids: list[int]
+    member_ids: list[RecordId]
     created_at: dt.datetime
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
+from rapport.core.api_support import RecordId
 from rapport.core.errors import Invalid, Unauthenticated
 from rapport.core.permissions import Principal
 from rapport.workspaces import queries, services
@@ -64,12 +65,12 @@ def list_members(request: HttpRequest) -> list[MemberRead]:
 
 
 @router.get("/{user_id}", response=MemberRead)
-def get_member(request: HttpRequest, user_id: int) -> MemberRead:
+def get_member(request: HttpRequest, user_id: RecordId) -> MemberRead:
     return member_body(queries.get_member(request.auth, user_id))  # type: ignore[attr-defined]
 
 
 @router.patch("/{user_id}", response=MemberRead)
-def update_member(request: HttpRequest, user_id: int, payload: MemberUpdate) -> MemberRead:
+def update_member(request: HttpRequest, user_id: RecordId, payload: MemberUpdate) -> MemberRead:
     principal: Principal = request.auth  # type: ignore[attr-defined]
     if payload.role is None and payload.is_active is None:
         raise Invalid.on("role", "Send role, is_active or both.")
@@ -117,6 +118,6 @@ def invite_user(request: HttpRequest, payload: InvitationCreate) -> Status[Invit
 
 
 @invitations_router.delete("/{invitation_id}", response={204: None})
-def revoke_invitation(request: HttpRequest, invitation_id: int) -> Status[None]:
+def revoke_invitation(request: HttpRequest, invitation_id: RecordId) -> Status[None]:
     services.revoke_invitation(request.auth, invitation_id)  # type: ignore[attr-defined]
     return Status(204, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from rapport.core.api_support import RecordId
 from rapport.workspaces import queries, services
 from rapport.workspaces.models import Role
 from rapport.workspaces.schemas import RoleCreate, RoleRead, RoleUpdate
@@ -24,7 +25,7 @@ def list_roles(request: HttpRequest) -> list[RoleRead]:
 
 
 @router.get("/{role_id}", response=RoleRead)
-def get_role(request: HttpRequest, role_id: int) -> RoleRead:
+def get_role(request: HttpRequest, role_id: RecordId) -> RoleRead:
     return role_body(queries.get_role(request.auth, role_id))  # type: ignore[attr-defined]
 
 
@@ -35,12 +36,12 @@ def create_role(request: HttpRequest, payload: RoleCreate) -> Status[RoleRead]:
 
 
 @router.patch("/{role_id}", response=RoleRead)
-def update_role(request: HttpRequest, role_id: int, payload: RoleUpdate) -> RoleRead:
+def update_role(request: HttpRequest, role_id: RecordId, payload: RoleUpdate) -> RoleRead:
     role = services.update_role(request.auth, role_id, payload.name, payload.grants)  # type: ignore[attr-defined]
     return role_body(role)
 
 
 @router.delete("/{role_id}", response={204: None})
-def delete_role(request: HttpRequest, role_id: int) -> Status[None]:
+def delete_role(request: HttpRequest, role_id: RecordId) -> Status[None]:
     services.delete_role(request.auth, role_id)  # type: ignore[attr-defined]
     return Status(204, None)

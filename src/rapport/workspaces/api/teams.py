@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from rapport.core.api_support import RecordId
 from rapport.workspaces import queries, services
 from rapport.workspaces.models import Team
 from rapport.workspaces.schemas import TeamCreate, TeamMembers, TeamRead, TeamUpdate
@@ -23,7 +24,7 @@ def list_teams(request: HttpRequest) -> list[TeamRead]:
 
 
 @router.get("/{team_id}", response=TeamRead)
-def get_team(request: HttpRequest, team_id: int) -> TeamRead:
+def get_team(request: HttpRequest, team_id: RecordId) -> TeamRead:
     return team_body(queries.get_team(request.auth, team_id))  # type: ignore[attr-defined]
 
 
@@ -34,17 +35,17 @@ def create_team(request: HttpRequest, payload: TeamCreate) -> Status[TeamRead]:
 
 
 @router.patch("/{team_id}", response=TeamRead)
-def rename_team(request: HttpRequest, team_id: int, payload: TeamUpdate) -> TeamRead:
+def rename_team(request: HttpRequest, team_id: RecordId, payload: TeamUpdate) -> TeamRead:
     services.rename_team(request.auth, team_id, payload.name)  # type: ignore[attr-defined]
     return team_body(queries.get_team(request.auth, team_id))  # type: ignore[attr-defined]
 
 
 @router.put("/{team_id}/members", response=TeamRead)
-def set_team_members(request: HttpRequest, team_id: int, payload: TeamMembers) -> TeamRead:
+def set_team_members(request: HttpRequest, team_id: RecordId, payload: TeamMembers) -> TeamRead:
     return team_body(services.set_team_members(request.auth, team_id, payload.user_ids))  # type: ignore[attr-defined]
 
 
 @router.delete("/{team_id}", response={204: None})
-def delete_team(request: HttpRequest, team_id: int) -> Status[None]:
+def delete_team(request: HttpRequest, team_id: RecordId) -> Status[None]:
     services.delete_team(request.auth, team_id)  # type: ignore[attr-defined]
     return Status(204, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from rapport.core.api_support import RecordId
 from rapport.workspaces import queries, services
 from rapport.workspaces.models import ApiToken
 from rapport.workspaces.schemas import TokenCreate, TokenCreated, TokenRead
@@ -36,6 +37,6 @@ def create_token(request: HttpRequest, payload: TokenCreate) -> Status[TokenCrea
 
 
 @router.delete("/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: RecordId) -> Status[None]:
     services.revoke_api_token(request.auth, token_id)  # type: ignore[attr-defined]
     return Status(204, None)
