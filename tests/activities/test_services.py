@@ -327,3 +327,16 @@ def test_delete_is_soft_and_restore_brings_it_back(owner, workspace) -> None:
         .values_list("action", flat=True)
     )
     assert actions == ["create", "delete", "restore"]
+
+
+def test_restore_is_refused_once_the_restore_window_has_passed(owner, workspace) -> None:
+    contact = make_contact(workspace)
+    note = create_activity(owner, "note", {"contact_id": contact.pk, "body": "x"})
+    delete_activity(owner, note.pk)
+    long_ago = Activity.objects.get(pk=note.pk).deleted_at - dt.timedelta(days=31)
+    Activity.objects.filter(pk=note.pk).update(deleted_at=long_ago)
+    with pytest.raises(NotFound):
+        restore_activity(owner, note.pk)
+    stored = Activity.objects.get(pk=note.pk)
+    assert (stored.deleted_at, stored.version) == (long_ago, 2)
+    assert not AuditEntry.objects.filter(object_id=note.pk, action="restore").exists()

@@ -124,11 +124,15 @@ def test_unknown_custom_key_is_a_field_error(api: Any) -> None:
 
 
 def test_null_lists_clear_and_absurd_ids_are_422_not_500(api: Any) -> None:
-    created = api.post("/api/v1/contacts", {"first_name": "Nil", "emails": None, "phones": None,
-                                            "tags": None})
+    created = api.post(
+        "/api/v1/contacts", {"first_name": "Nil", "emails": None, "phones": None, "tags": None}
+    )
     assert created.status_code == 201, created.content
     assert (created.json()["emails"], created.json()["phones"], created.json()["tags"]) == (
-        [], [], [])
+        [],
+        [],
+        [],
+    )
     huge = api.get(f"/api/v1/contacts/{2**70}")
     assert huge.status_code == 422
     assert huge["Content-Type"] == "application/problem+json"

@@ -28,6 +28,7 @@ from rapport.contacts.models import Contact
 from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import Invalid, NotFound
+from rapport.core.lifecycle import move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, can, require, visible
 from rapport.core.tenancy import Record
 from rapport.workspaces.queries import find_membership
@@ -178,18 +179,13 @@ def delete_activity(
         activity = _locked(principal, activity_id)
         require(principal, "delete", OBJECT_TYPE, activity)
         check_version(activity, expected_version)
-        activity.bump(deleted_at=timezone.now())
-        activity.save()
-        record_change(principal, "delete", OBJECT_TYPE, activity, _snapshot(activity))
+        move_to_bin(principal, activity, _snapshot)
     return activity
 
 
 def restore_activity(principal: Principal, activity_id: int) -> Activity:
-    """Undo a soft delete; whoever may delete the activity may restore it."""
+    """Undo a soft delete within the restore window; whoever may delete it may restore it."""
     with transaction.atomic():
         activity = _locked(principal, activity_id, deleted=True)
-        require(principal, "delete", OBJECT_TYPE, activity)
-        activity.bump(deleted_at=None)
-        activity.save()
-        record_change(principal, "restore", OBJECT_TYPE, activity, _snapshot(activity))
+        restore_from_bin(principal, activity)
     return activity

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from rapport.companies.models import Company, CompanyDomain
 from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
-from rapport.core.errors import FieldError, Forbidden, Invalid, NotFound
+from rapport.core.errors import FieldError, Forbidden, Invalid
+from rapport.core.lifecycle import erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
-from rapport.core.restore_bin import is_restorable
 from rapport.customfields import values
 from rapport.customfields.services import clean_custom_values, merge_custom
 from rapport.search.indexing import company_entry
@@ -77,17 +76,6 @@ def text_cleaners(model: type[Model], names: tuple[str, ...]) -> dict[str, Calla
         return lambda raw: values.normalise_text(raw, limit)
 
     return {n: cleaner(model._meta.get_field(n).max_length or 1000) for n in names}  # type: ignore[union-attr]
-
-
-def lock_record(model: type[Any], principal: Principal, pk: int, deleted: bool | None) -> Any:
-    """The row, locked; `deleted` True/False narrows to the restore bin or live rows."""
-    qs = model.objects.select_for_update().filter(workspace_id=principal.workspace_id, pk=pk)
-    if deleted is not None:
-        qs = qs.filter(deleted_at__isnull=not deleted)
-    record = qs.first()
-    if record is None:
-        raise NotFound(f"{model.OBJECT_TYPE} not found")
-    return record
 
 
 def tag_ids(record: Any) -> list[int]:
@@ -229,23 +217,14 @@ def update_company(
 def delete_company(principal: Principal, company_id: int) -> None:
     """Move the company to the restore bin (its contacts keep their link)."""
     company = lock_record(Company, principal, company_id, deleted=False)
-    require(principal, "delete", OBJECT_TYPE, company)
-    company.bump(deleted_at=timezone.now())
-    company.save(update_fields=["deleted_at", "version", "updated_at"])
-    record_change(principal, "delete", OBJECT_TYPE, company, snapshot(company))
+    move_to_bin(principal, company, snapshot)
     remove_record(company.workspace_id, OBJECT_TYPE, company.pk)
 
 
 @transaction.atomic
 def restore_company(principal: Principal, company_id: int) -> Company:
     company = lock_record(Company, principal, company_id, deleted=True)
-    require(principal, "delete", OBJECT_TYPE, company)
-    if not is_restorable(company):
-        raise NotFound("company not found in the restore bin")
-    deleted_at = company.deleted_at
-    company.bump(deleted_at=None)
-    company.save(update_fields=["deleted_at", "version", "updated_at"])
-    record_change(principal, "restore", OBJECT_TYPE, company, {"deleted_at": [deleted_at, None]})
+    restore_from_bin(principal, company)
     _index(company)
     return company
 
@@ -254,9 +233,6 @@ def restore_company(principal: Principal, company_id: int) -> Company:
 def hard_delete_company(principal: Principal, company_id: int) -> None:
     """Erase the company for good (admins only); contacts lose the link, keep everything else."""
     company = lock_record(Company, principal, company_id, deleted=None)
-    require(principal, "delete", OBJECT_TYPE, company)
-    if not principal.is_admin:
-        raise Forbidden("Only admins can delete records permanently.")
-    record_change(principal, "hard_delete", OBJECT_TYPE, company, snapshot(company))
-    remove_record(company.workspace_id, OBJECT_TYPE, company.pk)
-    company.delete()
+    workspace_id, pk = company.workspace_id, company.pk
+    erase(principal, company, snapshot)
+    remove_record(workspace_id, OBJECT_TYPE, pk)

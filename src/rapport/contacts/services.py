@@ -17,7 +17,6 @@ from rapport.companies.queries import find_company
 from rapport.companies.services import (
     check_owner,
     clean_with,
-    lock_record,
     tag_ids,
     text_cleaners,
 )
@@ -31,9 +30,9 @@ from rapport.contacts.models import (
 )
 from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
-from rapport.core.errors import FieldError, Forbidden, Invalid, NotFound
+from rapport.core.errors import FieldError, Invalid
+from rapport.core.lifecycle import erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
-from rapport.core.restore_bin import is_restorable
 from rapport.customfields import values
 from rapport.customfields.services import clean_custom_values, merge_custom
 from rapport.search.indexing import contact_entry
@@ -239,23 +238,14 @@ def update_contact(
 def delete_contact(principal: Principal, contact_id: int) -> None:
     """Move the contact to the restore bin."""
     contact = lock_record(Contact, principal, contact_id, deleted=False)
-    require(principal, "delete", OBJECT_TYPE, contact)
-    contact.bump(deleted_at=timezone.now())
-    contact.save(update_fields=["deleted_at", "version", "updated_at"])
-    record_change(principal, "delete", OBJECT_TYPE, contact, snapshot(contact))
+    move_to_bin(principal, contact, snapshot)
     remove_record(contact.workspace_id, OBJECT_TYPE, contact.pk)
 
 
 @transaction.atomic
 def restore_contact(principal: Principal, contact_id: int) -> Contact:
     contact = lock_record(Contact, principal, contact_id, deleted=True)
-    require(principal, "delete", OBJECT_TYPE, contact)
-    if not is_restorable(contact):
-        raise NotFound("contact not found in the restore bin")
-    deleted_at = contact.deleted_at
-    contact.bump(deleted_at=None)
-    contact.save(update_fields=["deleted_at", "version", "updated_at"])
-    record_change(principal, "restore", OBJECT_TYPE, contact, {"deleted_at": [deleted_at, None]})
+    restore_from_bin(principal, contact)
     _index(contact)
     return contact
 
@@ -264,9 +254,6 @@ def restore_contact(principal: Principal, contact_id: int) -> Contact:
 def hard_delete_contact(principal: Principal, contact_id: int) -> None:
     """Erase the contact and its emails, phones and past companies for good (admins only)."""
     contact = lock_record(Contact, principal, contact_id, deleted=None)
-    require(principal, "delete", OBJECT_TYPE, contact)
-    if not principal.is_admin:
-        raise Forbidden("Only admins can delete records permanently.")
-    record_change(principal, "hard_delete", OBJECT_TYPE, contact, snapshot(contact))
-    remove_record(contact.workspace_id, OBJECT_TYPE, contact.pk)
-    contact.delete()
+    workspace_id, pk = contact.workspace_id, contact.pk
+    erase(principal, contact, snapshot)
+    remove_record(workspace_id, OBJECT_TYPE, pk)
