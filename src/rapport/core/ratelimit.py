@@ -12,14 +12,11 @@ def hit(bucket: str, limit: int, window_seconds: int) -> int | None:
     now = int(time.time())
     window = now // window_seconds
     key = f"rl:{bucket}:{window}"
-    if cache.add(key, 1, timeout=window_seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window_seconds + 1)
-            count = 1
+    # Increment first: after the first hit of a window the key exists, so this is the cheap path.
+    try:
+        count = cache.incr(key)
+    except ValueError:  # first hit of the window (or the key just expired)
+        count = 1 if cache.add(key, 1, timeout=window_seconds + 1) else cache.incr(key)
     if count > limit:
         return (window + 1) * window_seconds - now or 1
     return None
