@@ -42,6 +42,8 @@ def _mount() -> None:
         api.add_router(module.PREFIX, module.router)
     audit_api = import_module("rapport.audit_api")  # above the apps; see its docstring
     api.add_router(audit_api.PREFIX, audit_api.router)
+    bin_api = import_module("rapport.restore_bin_api")  # above the apps, like audit_api
+    api.add_router(bin_api.PREFIX, bin_api.router)
 
 
 _mount()

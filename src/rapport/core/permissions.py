@@ -113,17 +113,23 @@ def widest_scope(a: str | None, b: str | None) -> str | None:
 
 
 def visible(
-    principal: Principal, queryset: models.QuerySet[M], object_type: str, action: str = "view"
+    principal: Principal,
+    queryset: models.QuerySet[M],
+    object_type: str,
+    action: str = "view",
+    *,
+    in_bin: bool = False,
 ) -> models.QuerySet[M]:
-    """Scope a queryset to the principal's workspace and record scope; live records only.
+    """Scope a queryset to the principal's workspace and record scope.
 
     This is the one way domain queries are filtered: tenancy first (indexes lead with
-    workspace_id), then soft delete, then the role's record scope.
+    workspace_id), then soft delete (live records, or with `in_bin` the restore bin's), then the
+    role's record scope.
     """
     model = queryset.model
     qs = queryset.filter(workspace_id=principal.workspace_id)
     if any(f.name == "deleted_at" for f in model._meta.get_fields()):
-        qs = qs.filter(deleted_at__isnull=True)
+        qs = qs.filter(deleted_at__isnull=not in_bin)
     scope = principal.scope_for(action, object_type)
     if scope is None:
         return qs.none()
