@@ -59,7 +59,7 @@ class Inserter:
         self.fixed = [
             (f, f.get_db_prep_save(f.get_default(), connection))
             for f in fields
-            if f.attname not in given
+            if f.attname not in given and not f.primary_key  # ungiven keys: the database's
         ]
         self.columns = [f.column for f in self.given] + [f.column for f, _ in self.fixed]
         self._fixed_values = tuple(value for _, value in self.fixed)
