@@ -35,6 +35,8 @@ class Resource:
     # A filter term that matches the created item (given its API body) and not others.
     filter_for: Callable[[dict[str, Any]], str]
     soft_delete: bool = True  # Record models go to the restore bin; others are deleted
+    # A search query that finds the created item (given its API body), for searchable resources.
+    search_for: Callable[[dict[str, Any]], str] | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -79,6 +81,7 @@ RESOURCES: list[Resource] = [
         {"job_title": "Analyst"},
         lambda body: {"job_title": ["", "Analyst"]},
         lambda item: f"primary_email:eq:{item['primary_email']}",
+        search_for=lambda item: item["primary_email"],
     ),
     Resource(
         "companies",
@@ -89,6 +92,7 @@ RESOURCES: list[Resource] = [
         {"industry": "Software"},
         lambda body: {"industry": ["", "Software"]},
         lambda item: f"name:eq:{item['name']}",
+        search_for=lambda item: item["domains"][0],
     ),
     Resource(
         "tags",

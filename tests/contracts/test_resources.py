@@ -110,6 +110,11 @@ def test_another_workspace_sees_nothing(res: Resource, api: Any, other_workspace
     )
     assert stranger.delete(url).status_code == 404
     assert _state(res) == before
+    if res.search_for is not None:
+        query = f"/api/v1/search?q={res.search_for(item)}&types={res.object_type}"
+        found = api.get(query).json()["results"][res.object_type]
+        assert [hit["id"] for hit in found] == [item["id"]]  # the owner's workspace finds it
+        assert stranger.get(query).json()["results"].get(res.object_type, []) == []
 
 
 def test_updates_need_a_current_if_match(res: Resource, api: Any) -> None:
