@@ -25,10 +25,9 @@ from rapport.activities.kinds import (
 from rapport.activities.models import Activity
 from rapport.companies.models import Company
 from rapport.contacts.models import Contact
-from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import Invalid, NotFound
-from rapport.core.lifecycle import move_to_bin, restore_from_bin
+from rapport.core.lifecycle import check_version, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, can, require, visible
 from rapport.core.tenancy import Record
 from rapport.workspaces.queries import find_membership

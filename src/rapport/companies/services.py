@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import Model
 
 from rapport.companies.models import Company, CompanyDomain
-from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import FieldError, Forbidden, Invalid
-from rapport.core.lifecycle import erase, lock_record, move_to_bin, restore_from_bin
+from rapport.core.lifecycle import check_version, erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
 from rapport.customfields import values
 from rapport.customfields.services import clean_custom_values, merge_custom

@@ -28,10 +28,9 @@ from rapport.contacts.models import (
     ContactPhone,
     PastCompany,
 )
-from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import FieldError, Invalid
-from rapport.core.lifecycle import erase, lock_record, move_to_bin, restore_from_bin
+from rapport.core.lifecycle import check_version, erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
 from rapport.customfields import values
 from rapport.customfields.services import clean_custom_values, merge_custom

@@ -98,14 +98,6 @@ def expected_version(request: HttpRequest, record_id: int) -> int:
     raise PreconditionFailed("If-Match does not name this record; fetch it again.")
 
 
-def check_version(record: Any, expected: int | None) -> None:
-    """Raise PreconditionFailed when the record moved on since the client read it."""
-    if expected is not None and record.version != expected:
-        raise PreconditionFailed(
-            f"The record changed (now version {record.version}); fetch it and try again."
-        )
-
-
 # --- Idempotency-Key ----------------------------------------------------------------------------
 
 

@@ -7,12 +7,12 @@ index, related rows), so the rules of deleting and restoring are written once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.utils import timezone
 
 from rapport.core.audit import record_change
-from rapport.core.errors import Forbidden, NotFound
+from rapport.core.errors import Forbidden, NotFound, PreconditionFailed
 from rapport.core.permissions import Principal, require
 from rapport.core.restore_bin import is_restorable
 from rapport.core.tenancy import Record
@@ -32,6 +32,18 @@ def lock_record(model: type[R], principal: Principal, pk: int, deleted: bool | N
     if record is None:
         raise NotFound(f"{model.OBJECT_TYPE} not found")
     return record
+
+
+class Versioned(Protocol):
+    version: int
+
+
+def check_version(record: Versioned, expected: int | None) -> None:
+    """Optimistic concurrency: PreconditionFailed when the record moved on since it was read."""
+    if expected is not None and record.version != expected:
+        raise PreconditionFailed(
+            f"The record changed (now version {record.version}); fetch it and try again."
+        )
 
 
 def move_to_bin(principal: Principal, record: R, snapshot: Callable[[R], dict[str, Any]]) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import Conflict, FieldError, Invalid, NotFound
+from rapport.core.lifecycle import check_version
 from rapport.core.permissions import Principal, require
 from rapport.customfields import values
 from rapport.customfields.models import FIELD_TYPES, OBJECT_TYPES, CustomField

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from rapport.core.api_support import check_version
 from rapport.core.audit import diff, record_change
 from rapport.core.errors import Conflict, FieldError, Invalid, NotFound
+from rapport.core.lifecycle import check_version
 from rapport.core.permissions import Principal, can, require
 from rapport.tags.models import Tag
 from rapport.tags.queries import find_tag_by_name
