@@ -99,15 +99,21 @@ def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
     if connection.vendor == "sqlite":
         # The search app's SQLite path: the FTS5 trigram table, as rapport.search.queries does.
         match = (
-            "id IN (SELECT rowid FROM search_searchentry_fts WHERE search_searchentry_fts MATCH %s)"
+            "id IN (SELECT f.rowid FROM search_searchentry_fts f JOIN search_searchentry e "
+            "ON e.id = f.rowid WHERE search_searchentry_fts MATCH %s AND e.workspace_id = %s "
+            "AND e.object_type = 'contact' LIMIT 2000)"
         )
-        search_params = [(ws, f'"{w}"') for w in words]
+        search_params = [(ws, f'"{w}"', ws, f"{w}%", f"% {w}%", ws, f'"{w}"', ws) for w in words]
     else:
         match = "text LIKE %s"  # answered by the pg_trgm GIN index
-        search_params = [(ws, f"%{w}%") for w in words]
+        search_params = [(ws, f"%{w}%", f"{w}%", f"% {w}%", ws, f"%{w}%") for w in words]
+    # As rapport.search.queries: up to 200 word-start and 200 anywhere candidates, then sorted.
+    scope = f"workspace_id = %s AND object_type = 'contact' AND {match}"
     search_sql = (
-        "SELECT id, title, subtitle FROM search_searchentry WHERE workspace_id = %s "
-        f"AND object_type = 'contact' AND {match} ORDER BY title LIMIT 20"
+        "SELECT id, title, subtitle FROM search_searchentry WHERE id IN "
+        f"(SELECT id FROM search_searchentry WHERE {scope} AND (text LIKE %s OR text LIKE %s) "
+        f"LIMIT 200) OR id IN (SELECT id FROM search_searchentry WHERE {scope} LIMIT 200) "
+        "ORDER BY title LIMIT 20"
     )
     live = "workspace_id = %s AND deleted_at IS NULL"
     return [

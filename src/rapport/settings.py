@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "template_partials",  # {% partialdef %}: htmx swaps render one named part of a page
+    "heroicons",  # SVG icons from the package, inlined by template tags
     "ninja",  # serves the API docs' assets from the package, not from a CDN
     "rapport.core",
     "rapport.workspaces",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "rapport.companies",
     "rapport.contacts",
     "rapport.activities",
+    "rapport.savedviews",
     "rapport.search",
     "rapport.demo",
 ]
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rapport.core.middleware.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -96,7 +100,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rapport.workspaces.context.shell",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]
@@ -107,7 +113,15 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rapport.sqlite3'}")
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Connections persist across requests (CONN_MAX_AGE seconds, checked before reuse): opening one
+# costs a round trip and its PRAGMAs, and a new SQLite connection starts with a cold page cache.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -117,9 +131,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every web and worker process (rate limits, throttles) ------------------

@@ -71,3 +71,12 @@ def test_bad_cursor_sort_and_limit_are_field_errors(workspace) -> None:
     with pytest.raises(Invalid) as bad_limit:
         keyset_page(qs, keys, 500, None)
     assert bad_limit.value.errors[0].loc == ("limit",)
+
+
+def test_only_nullable_keys_ask_for_nulls_last_so_indexes_stay_usable(workspace) -> None:
+    keys = parse_sort("-created_at,birthday", {"created_at", "birthday", "id"}, "id")
+    qs = Contact.objects.filter(workspace=workspace).order_by(*pagination.order_by(keys, Contact))
+    order = str(qs.query).split("ORDER BY")[1]
+    assert "NULLS LAST" not in order.split(",")[0]  # created_at is NOT NULL
+    assert "NULLS LAST" in order.split(",")[1]  # birthday may be NULL
+    assert "NULLS LAST" not in order.split(",")[2]  # id

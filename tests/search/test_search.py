@@ -14,7 +14,7 @@ from rapport.search.models import SearchEntry
 from rapport.search.queries import search
 from rapport.search.services import index_record, rebuild_index, remove_record
 from tests.activities.factories import at, make_company, make_contact
-from tests.conftest import api_client_for, make_member
+from tests.conftest import api_client_for, make_member, make_workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,27 @@ def test_exact_and_prefix_matches_rank_before_infix(owner, workspace) -> None:
     prefix = _indexed_contact(workspace, first_name="Adalbert", last_name="Zed")
     exact = _indexed_contact(workspace, first_name="Ada", last_name="Young")
     assert _ids(owner, "ada") == [exact.pk, prefix.pk, infix.pk]
+
+
+def test_prefix_matches_win_even_beyond_the_ranked_candidates(
+    owner, workspace, monkeypatch
+) -> None:
+    monkeypatch.setattr("rapport.search.queries.CANDIDATES", 2)
+    for name in ("Ashlee", "Kaylee", "Marlee", "Shirlee"):
+        _indexed_contact(workspace, first_name=name, last_name="Infix")
+    lee = _indexed_contact(workspace, first_name="Lee", last_name="Exact")
+    found = search(owner, "lee")["contact"]
+    assert found[0].object_id == lee.pk and len(found) <= 4
+
+
+def test_another_workspaces_matches_do_not_crowd_out_ours(owner, workspace, monkeypatch) -> None:
+    """The text index's scan is capped, but only this workspace's matches count towards it."""
+    monkeypatch.setattr("rapport.search.queries.FTS_SCAN", 3)
+    other = make_workspace("Globex")
+    for n in range(5):  # indexed first, so they come first in the index's order
+        _indexed_contact(other, first_name=f"Smith{n}", last_name="Elsewhere")
+    ours = _indexed_contact(workspace, first_name="Jo", last_name="Smithers")
+    assert [r.object_id for r in search(owner, "smith")["contact"]] == [ours.pk]
 
 
 def test_results_are_grouped_by_type_and_limited(owner, workspace) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router
 
 from rapport.companies import queries, services
-from rapport.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, company_body
+from rapport.companies.schemas import (
+    EXPORT_COLUMNS,
+    CompanyCreate,
+    CompanyRead,
+    CompanyUpdate,
+    company_body,
+    company_row,
+    export_columns,
+)
 from rapport.core.api_support import (
+    ExportParams,
     ListParams,
     ListResponse,
     RecordId,
@@ -20,6 +29,7 @@ from rapport.core.api_support import (
     record_response,
     selected_fields,
 )
+from rapport.core.csv_export import OPENAPI_RESPONSES, chosen_columns, csv_response
 from rapport.customfields.queries import active_fields
 
 PREFIX = "/companies"
@@ -50,6 +60,20 @@ def create_company(request: HttpRequest, payload: CompanyCreate) -> HttpResponse
         return _respond(request, company.pk, 201)
 
     return idempotent(request, principal_of(request), write)
+
+
+# Before /{company_id}: the first matching route wins.
+@router.get("/export", openapi_extra=OPENAPI_RESPONSES)
+def export_companies(request: HttpRequest, params: Query[ExportParams]) -> StreamingHttpResponse:
+    """CSV of the companies the list shows with these filters and sort, within your export scope."""
+    principal = principal_of(request)
+    custom_fields = active_fields(principal.workspace_id, "company")
+    columns = chosen_columns(export_columns(EXPORT_COLUMNS, custom_fields), params.fields)
+    chunks = services.export_companies(principal, params, custom_fields, columns)
+    rows = (
+        company_row(c, custom_fields, chunk.user_emails) for chunk in chunks for c in chunk.records
+    )
+    return csv_response("companies", columns, rows)
 
 
 @router.get("/{company_id}", response=CompanyRead)

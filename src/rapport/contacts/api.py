@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router
 
+from rapport.companies.schemas import export_columns
 from rapport.contacts import queries, services
-from rapport.contacts.schemas import ContactRead, ContactWrite, contact_body
+from rapport.contacts.schemas import (
+    EXPORT_COLUMNS,
+    ContactRead,
+    ContactWrite,
+    contact_body,
+    contact_row,
+)
 from rapport.core.api_support import (
+    ExportParams,
     ListParams,
     ListResponse,
     RecordId,
@@ -20,6 +28,7 @@ from rapport.core.api_support import (
     record_response,
     selected_fields,
 )
+from rapport.core.csv_export import OPENAPI_RESPONSES, chosen_columns, csv_response
 from rapport.customfields.queries import active_fields
 
 PREFIX = "/contacts"
@@ -50,6 +59,20 @@ def create_contact(request: HttpRequest, payload: ContactWrite) -> HttpResponse:
         return _respond(request, contact.pk, 201)
 
     return idempotent(request, principal_of(request), write)
+
+
+# Before /{contact_id}: the first matching route wins.
+@router.get("/export", openapi_extra=OPENAPI_RESPONSES)
+def export_contacts(request: HttpRequest, params: Query[ExportParams]) -> StreamingHttpResponse:
+    """CSV of the contacts the list shows with these filters and sort, within your export scope."""
+    principal = principal_of(request)
+    custom_fields = active_fields(principal.workspace_id, "contact")
+    columns = chosen_columns(export_columns(EXPORT_COLUMNS, custom_fields), params.fields)
+    chunks = services.export_contacts(principal, params, custom_fields, columns)
+    rows = (
+        contact_row(c, custom_fields, chunk.user_emails) for chunk in chunks for c in chunk.records
+    )
+    return csv_response("contacts", columns, rows)
 
 
 @router.get("/{contact_id}", response=ContactRead)

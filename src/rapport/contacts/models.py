@@ -61,7 +61,8 @@ class Contact(Record):
             models.Index(fields=["workspace", "last_name", "first_name", "id"]),
             models.Index(fields=["workspace", "owner", "id"]),
             models.Index(fields=["workspace", "company", "id"]),
-            models.Index(fields=["workspace", "lifecycle_stage", "id"]),
+            # Lists filtered by stage are usually sorted by name (lead inbox, customer lists).
+            models.Index(fields=["workspace", "lifecycle_stage", "last_name", "id"]),
             models.Index(fields=["workspace", "updated_at", "id"]),
             models.Index(fields=["workspace", "created_at", "id"]),
             models.Index(fields=["workspace", "primary_email"]),

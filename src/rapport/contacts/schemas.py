@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict
 
-from rapport.companies.schemas import TagRef, tag_refs
+from rapport.companies.schemas import TagRef, custom_cells, tag_refs
 from rapport.contacts.models import Contact
 from rapport.core.api_support import RecordId
 from rapport.customfields.models import CustomField
@@ -104,10 +104,10 @@ _PLAIN = tuple(
 
 
 def contact_body(contact: Contact, custom_fields: list[CustomField]) -> dict[str, Any]:
-    """The API shape of a contact; expects emails, phones and tags prefetched."""
+    """The API shape of a contact, fetched with contacts.queries.RELATED."""
     body: dict[str, Any] = {"id": contact.pk, **{n: getattr(contact, n) for n in _PLAIN}}
-    emails = sorted(contact.emails.all(), key=lambda e: (not e.is_primary, e.pk))
-    phones = sorted(contact.phones.all(), key=lambda p: (not p.is_primary, p.pk))
+    emails = sorted(contact.email_rows, key=lambda e: (not e.is_primary, e.pk))  # type: ignore[attr-defined]
+    phones = sorted(contact.phone_rows, key=lambda p: (not p.is_primary, p.pk))  # type: ignore[attr-defined]
     body["emails"] = [{"email": e.email, "is_primary": e.is_primary} for e in emails]
     body["phones"] = [
         {"number": p.number, "kind": p.kind, "is_primary": p.is_primary} for p in phones
@@ -115,3 +115,27 @@ def contact_body(contact: Contact, custom_fields: list[CustomField]) -> dict[str
     body["tags"] = tag_refs(contact)
     body["custom"] = visible_custom(contact.custom, custom_fields)
     return body
+
+
+# --- CSV export: one flat row per contact, headed by API field names ---------------------------
+
+EXPORT_COLUMNS = (
+    "id", "first_name", "last_name", "primary_email", "emails", "phones", "job_title",
+    "company_id", "company_name", "lifecycle_stage", "lead_source", "owner_email", "tags",
+    "street", "city", "region", "postal_code", "country", "birthday", "consent_status",
+    "consent_at", "consent_source", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def contact_row(
+    contact: Contact, custom_fields: list[CustomField], user_emails: dict[int, str]
+) -> dict[str, Any]:
+    """A contact as an export row, fetched by contacts.queries.contacts_to_export."""
+    body = contact_body(contact, custom_fields)
+    row = {name: body.get(name) for name in EXPORT_COLUMNS}
+    row["emails"] = [email["email"] for email in body["emails"]]
+    row["phones"] = [phone["number"] for phone in body["phones"]]
+    row["tags"] = [tag["name"] for tag in body["tags"]]
+    row["company_name"] = contact.company_name  # type: ignore[attr-defined]
+    row["owner_email"] = user_emails.get(contact.owner_id or 0, "")
+    return {**row, **custom_cells(contact, custom_fields, user_emails)}

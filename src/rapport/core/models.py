@@ -19,7 +19,10 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """One create, update, delete, restore or merge of one record, with its field changes."""
+    """One create, update, delete, restore or merge of one record, with its field changes.
+
+    An action on a whole object type (an export) has object_id 0 and its parameters in `changes`.
+    """
 
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
@@ -81,3 +84,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RateCounter(models.Model):
+    """Hits of one rate-limit bucket in one fixed window; unlogged on PostgreSQL (losable)."""
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # seconds since the epoch
+    expires = models.BigIntegerField()  # window end, seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "window_start"], name="ratecounter_bucket_window"
+            )
+        ]
+        indexes = [models.Index(fields=["expires"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.window_start}: {self.hits}"

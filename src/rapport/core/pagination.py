@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 
@@ -17,6 +19,7 @@ from rapport.core.errors import Invalid
 T = TypeVar("T", bound=models.Model)
 TOTAL_CAP = 1000  # totals above this are reported as "at least 1000"
 MAX_LIMIT = 200
+CHUNK_SIZE = 1000  # rows per query of a full walk (keyset_chunks); read at call time
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,31 @@ def _after(keys: list[SortKey], values: list[Any]) -> Q:
     return condition
 
 
-def order_by(keys: list[SortKey]) -> list[Any]:
-    return [
-        F(k.name).desc(nulls_last=True) if k.descending else F(k.name).asc(nulls_last=True)
-        for k in keys
-    ]
+def _nullable(model: type[models.Model], name: str) -> bool:
+    """Whether a sort key can be NULL: a nullable column, or an annotation (custom values)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True
+    return bool(getattr(field, "null", True))
+
+
+def order_by(keys: list[SortKey], model: type[models.Model] | None = None) -> list[Any]:
+    """ORDER BY terms; NULLs sort last, but only nullable keys say so.
+
+    Saying NULLS LAST on a NOT NULL column changes nothing in the result yet stops PostgreSQL
+    (for descending keys) and SQLite (for ascending ones) from reading an index in order, which
+    turns a list's first page into a sort of the whole workspace.
+    """
+    terms: list[Any] = []
+    for k in keys:
+        nulls_last = True if model is None or _nullable(model, k.name) else None
+        terms.append(
+            F(k.name).desc(nulls_last=nulls_last)
+            if k.descending
+            else F(k.name).asc(nulls_last=nulls_last)
+        )
+    return terms
 
 
 def keyset_page(
@@ -99,7 +122,7 @@ def keyset_page(
     if limit < 1 or limit > MAX_LIMIT:
         raise Invalid.on("limit", f"limit must be between 1 and {MAX_LIMIT}.")
     total = queryset.order_by()[: TOTAL_CAP + 1].count()
-    qs = queryset.order_by(*order_by(keys))
+    qs = queryset.order_by(*order_by(keys, queryset.model))
     if cursor:
         qs = qs.filter(_after(keys, decode_cursor(cursor, len(keys))))
     rows = list(qs[: limit + 1])
@@ -109,3 +132,27 @@ def keyset_page(
         last = items[-1]
         next_cursor = encode_cursor([getattr(last, k.name) for k in keys])
     return Page(items, next_cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
+
+
+def keyset_chunks(queryset: models.QuerySet[T], keys: list[SortKey]) -> Iterator[list[T]]:
+    """Every row in the order of `keys`, CHUNK_SIZE rows per query, for walks with no end cap.
+
+    Each chunk is one keyset query (plus the queryset's prefetches), so memory stays flat however
+    many rows match and no COUNT runs. The first chunk is read at once, so a failing query is
+    raised to the caller before a streamed response has begun. Rows are not one snapshot: a row
+    whose sort value changes during the walk may be missed or seen twice, as when paging a list.
+    """
+    size = CHUNK_SIZE
+    ordered = queryset.order_by(*order_by(keys, queryset.model))
+    return _chunks_from(ordered, keys, size, list(ordered[:size]))
+
+
+def _chunks_from(
+    ordered: models.QuerySet[T], keys: list[SortKey], size: int, chunk: list[T]
+) -> Iterator[list[T]]:
+    while chunk:
+        yield chunk
+        if len(chunk) < size:
+            return
+        last = [getattr(chunk[-1], k.name) for k in keys]
+        chunk = list(ordered.filter(_after(keys, last))[:size])

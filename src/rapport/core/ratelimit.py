@@ -1,32 +1,74 @@
-"""Fixed-window counters in the shared cache (Redis or the database), for rate limits."""
+"""Fixed-window rate-limit counters, shared by every web process.
+
+With REDIS_URL set the counters live in Redis (an atomic INCR). Without it they live in the
+RateCounter table: one upsert per hit that returns the new count. It is unlogged on PostgreSQL,
+so counting an API request costs no WAL flush. Losing counters in a crash only forgives a window.
+"""
 
 from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+
+from rapport.core.models import RateCounter
+
+_TABLE = RateCounter._meta.db_table
+_UPSERT = (
+    f"INSERT INTO {_TABLE} (bucket, window_start, expires, hits) VALUES (%s, %s, %s, 1) "  # noqa: S608 - constant table name
+    f"ON CONFLICT (bucket, window_start) DO UPDATE SET hits = {_TABLE}.hits + 1 RETURNING hits"
+)
+
+
+def _window(window_seconds: int) -> tuple[int, int]:
+    """(now, start of the current window) in whole seconds since the epoch."""
+    now = int(time.time())
+    return now, now - now % window_seconds
+
+
+def _cache_key(bucket: str, start: int) -> str:
+    return f"rl:{bucket}:{start}"
+
+
+def _count_in_cache(bucket: str, start: int, window_seconds: int) -> int:
+    key = _cache_key(bucket, start)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # first hit of the window (or the key just expired)
+        return 1 if cache.add(key, 1, timeout=window_seconds + 1) else int(cache.incr(key))
+
+
+def _count_in_table(bucket: str, start: int, window_seconds: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [bucket, start, start + window_seconds])
+        hits = int(cursor.fetchone()[0])
+    if hits == 1:  # a bucket's first hit in a window sweeps ended windows away
+        RateCounter.objects.filter(expires__lt=start).delete()
+    return hits
 
 
 def hit(bucket: str, limit: int, window_seconds: int) -> int | None:
     """Count one hit; return seconds to wait when the limit is exceeded, else None."""
-    now = int(time.time())
-    window = now // window_seconds
-    key = f"rl:{bucket}:{window}"
-    # Increment first: after the first hit of a window the key exists, so this is the cheap path.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # first hit of the window (or the key just expired)
-        count = 1 if cache.add(key, 1, timeout=window_seconds + 1) else cache.incr(key)
-    if count > limit:
-        return (window + 1) * window_seconds - now or 1
+    now, start = _window(window_seconds)
+    counter = _count_in_cache if settings.REDIS_URL else _count_in_table
+    if counter(bucket, start, window_seconds) > limit:
+        return start + window_seconds - now or 1
     return None
 
 
 def count(bucket: str, window_seconds: int) -> int:
-    now = int(time.time())
-    return int(cache.get(f"rl:{bucket}:{now // window_seconds}", 0))
+    _, start = _window(window_seconds)
+    if settings.REDIS_URL:
+        return int(cache.get(_cache_key(bucket, start), 0))
+    row = RateCounter.objects.filter(bucket=bucket, window_start=start).values("hits").first()
+    return int(row["hits"]) if row else 0
 
 
 def reset(bucket: str, window_seconds: int) -> None:
-    now = int(time.time())
-    cache.delete(f"rl:{bucket}:{now // window_seconds}")
+    _, start = _window(window_seconds)
+    if settings.REDIS_URL:
+        cache.delete(_cache_key(bucket, start))
+    else:
+        RateCounter.objects.filter(bucket=bucket, window_start=start).delete()

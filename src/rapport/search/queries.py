@@ -22,9 +22,18 @@ from rapport.search.models import SearchEntry
 TYPES = ("contact", "company")
 MIN_INFIX = 3  # trigram indexes cannot match shorter substrings
 MAX_LIMIT = 50
+CANDIDATES = 200  # entries ranked per type and query (see _matches)
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 # SQLite's FTS5 table mirrors search_searchentry (see the search migrations).
-_FTS_IDS = "SELECT rowid FROM search_searchentry_fts WHERE search_searchentry_fts MATCH %s"
+# The FTS5 index holds every workspace's entries. Joining back to the entries lets the scan stop
+# after FTS_SCAN matches of this workspace and type, in rowid order, instead of collecting every
+# match of a common word first (a surname can match tens of thousands of entries).
+_FTS_IDS = (
+    "SELECT f.rowid FROM search_searchentry_fts f JOIN search_searchentry e ON e.id = f.rowid "
+    "WHERE search_searchentry_fts MATCH %s AND e.workspace_id = %s AND e.object_type = %s "
+    "LIMIT %s"
+)
+FTS_SCAN = 2000  # SQLite: matches read from the text index per query, before ranking
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ def _word_prefix(word: str) -> Q:
     return Q(text__startswith=word) | Q(text__contains=f" {word}")
 
 
-def _match(words: list[str]) -> Q:
+def _match(words: list[str], workspace_id: int, object_type: str) -> Q:
     """Every word must match: long ones anywhere, short ones at the start of a word."""
     long_words = [w for w in words if len(w) >= MIN_INFIX]
     match = Q()
@@ -60,7 +69,8 @@ def _match(words: list[str]) -> Q:
     if connection.vendor == "sqlite":
         phrases = " ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
         # Fixed SQL; the words are a bound parameter.
-        return match & Q(pk__in=RawSQL(_FTS_IDS, [phrases]))  # noqa: S611
+        params = [phrases, workspace_id, object_type, FTS_SCAN]
+        return match & Q(pk__in=RawSQL(_FTS_IDS, params))  # noqa: S611
     for word in long_words:  # PostgreSQL answers LIKE '%word%' from the pg_trgm GIN index
         match &= Q(text__contains=word)
     return match
@@ -91,8 +101,22 @@ def _parse_types(types: list[str] | None) -> list[str]:
 
 
 def _matches(principal: Principal, object_type: str, words: list[str]) -> QuerySet[SearchEntry]:
+    """Entries matching every word, ranked from a bounded set of candidates.
+
+    A common word can match a large share of a big workspace; ranking every match would sort
+    them all. Instead the trigram index yields at most CANDIDATES entries where the words start
+    a word (the likely best) and CANDIDATES where they appear anywhere, and only those are
+    ranked. Exact and prefix matches therefore come first even among thousands of matches.
+    """
     entries = SearchEntry.objects.filter(object_type=object_type)
-    return visible(principal, entries, object_type).filter(_match(words))
+    words_q = _match(words, principal.workspace_id, object_type)
+    scoped = visible(principal, entries, object_type).filter(words_q)
+    prefix = Q()
+    for word in words:
+        prefix &= _word_prefix(word)
+    starting = scoped.filter(prefix).values("pk")[:CANDIDATES]
+    anywhere = scoped.values("pk")[:CANDIDATES]
+    return SearchEntry.objects.filter(Q(pk__in=starting) | Q(pk__in=anywhere))
 
 
 def search(
