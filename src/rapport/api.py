@@ -31,6 +31,7 @@ def _mount() -> None:
         "companies",
         "contacts",
         "activities",
+        "savedviews",
         "search",
     ):
         try:

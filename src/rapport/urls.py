@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from rapport import restore_bin_views
 from rapport.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("rapport.workspaces.urls")),
+    path("", include("rapport.search.urls")),
+    path("", include("rapport.activities.urls")),
+    path("", include("rapport.contacts.urls")),
+    path("", include("rapport.savedviews.urls")),
+    path("", include("rapport.companies.urls")),
+    # Settings: workspaces' sections, then those living beside their own code.
+    path("", include("rapport.workspaces.pages.urls")),
+    path("", include("rapport.customfields.urls")),
+    path("", include("rapport.tags.urls")),
+    path("settings/restore-bin", restore_bin_views.bin_page, name="settings-restore-bin"),
+    path(
+        "settings/restore-bin/<str:object_type>/<int:record_id>/restore",
+        restore_bin_views.restore,
+        name="settings-restore",
+    ),
+    path(
+        "settings/restore-bin/<str:object_type>/<int:record_id>/erase",
+        restore_bin_views.erase,
+        name="settings-erase",
+    ),
 ]

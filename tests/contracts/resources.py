@@ -17,6 +17,7 @@ from rapport.activities.models import Activity
 from rapport.companies.models import Company
 from rapport.contacts.models import Contact
 from rapport.customfields.models import CustomField
+from rapport.savedviews.models import SavedView
 from rapport.tags.models import Tag
 
 _seq = itertools.count(1)
@@ -69,6 +70,18 @@ def _activity() -> dict[str, Any]:
 def _custom_field() -> dict[str, Any]:
     n = next(_seq)
     return {"object_type": "contact", "key": f"f{n}", "label": f"Field {n}", "field_type": "text"}
+
+
+def _saved_view() -> dict[str, Any]:
+    # Shared, so that a role without the saved_view grant is refused (a private view needs none).
+    return {
+        "object_type": "contact",
+        "name": f"View {next(_seq)}",
+        "is_shared": True,
+        "columns": ["first_name", "last_name"],
+        "filters": ["lifecycle_stage:eq:customer"],
+        "sort": "last_name",
+    }
 
 
 RESOURCES: list[Resource] = [
@@ -124,5 +137,16 @@ RESOURCES: list[Resource] = [
         {"subject": "Renamed"},
         lambda body: {"subject": [body["subject"], "Renamed"]},
         lambda item: f"subject:eq:{item['subject']}",
+    ),
+    Resource(
+        "saved-views",
+        "/api/v1/saved-views",
+        "saved_view",
+        SavedView,
+        _saved_view,
+        {"name": "Renamed"},
+        lambda body: {"name": [body["name"], "Renamed"]},
+        lambda item: f"name:eq:{item['name']}",
+        soft_delete=False,
     ),
 ]

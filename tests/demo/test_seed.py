@@ -14,6 +14,7 @@ from rapport.activities.models import Activity
 from rapport.companies.models import Company, CompanyDomain
 from rapport.contacts.models import Contact, ContactEmail, ContactPhone
 from rapport.demo.seed import DEMO_OWNER_EMAIL, DEMO_PASSWORD, DemoSize, Seeded, seed_demo
+from rapport.savedviews.models import SavedView
 from rapport.search.models import SearchEntry
 from rapport.tags.models import Tag
 from rapport.workspaces.models import Membership, Team, User, Workspace
@@ -33,11 +34,18 @@ def test_seed_creates_the_expected_counts(seeded: Seeded) -> None:
     assert ws.name == "Northwind Demo"
     assert Contact.objects.filter(workspace=ws).count() == 50
     assert Company.objects.filter(workspace=ws).count() == 10
-    assert Activity.objects.filter(workspace=ws).count() == 150
+    assert Activity.objects.filter(workspace=ws).count() == 150 + 11  # + the demo login's tasks
     assert Tag.objects.filter(workspace=ws).count() == 5
     roles = sorted(Membership.objects.filter(workspace=ws).values_list("role__key", flat=True))
     assert roles == ["manager", "owner", "read_only", "sales_rep", "sales_rep", "support_agent"]
     assert Team.objects.filter(workspace=ws).count() == 2
+    owner = User.objects.get(email=DEMO_OWNER_EMAIL)
+    mine = Activity.objects.filter(workspace=ws, kind="task", assignee=owner, is_done=False)
+    assert mine.count() == 9
+    views = SavedView.objects.filter(workspace=ws, is_shared=True)
+    assert sorted(views.values_list("name", flat=True)) == [
+        "Customers", "Large companies", "Leads to work",
+    ]  # fmt: skip
 
 
 def test_owner_signs_in_with_the_demo_password(seeded: Seeded) -> None:

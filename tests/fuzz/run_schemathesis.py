@@ -42,6 +42,7 @@ def seed(scratch: str) -> str:
     from django.core.management import call_command
 
     from rapport.demo.seed import DemoSize, populate_workspace, seed_demo
+    from rapport.savedviews.services import create_saved_view
     from rapport.workspaces.models import User
     from rapport.workspaces.queries import principal_for
     from rapport.workspaces.services import create_api_token, create_workspace
@@ -51,7 +52,12 @@ def seed(scratch: str) -> str:
     other_owner = User.objects.create_user("owner@globex.example", "globex fuzz password")
     other = create_workspace("Globex", other_owner)
     populate_workspace(other, [other_owner], DemoSize(contacts=8, companies=2, activities=16), 2)
-    _, token = create_api_token(principal_for(first.users[0], first.workspace.pk), "fuzz", True)
+    owner = principal_for(first.users[0], first.workspace.pk)
+    _, token = create_api_token(owner, "fuzz", True)
+    # Saved views are not part of the demo; seed some so their ids resolve (Globex's do not).
+    for principal in (owner, principal_for(other_owner, other.pk)):
+        for is_shared in (False, True):
+            create_saved_view(principal, object_type="contact", name="Fuzz", is_shared=is_shared)
     return token
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from rapport.contacts.services import create_contact
 from rapport.core.errors import Conflict, Forbidden, Invalid, NotFound
 from rapport.core.models import AuditEntry
 from rapport.workspaces.models import Role, Team
+from rapport.workspaces.queries import principal_for
 from rapport.workspaces.services import (
     create_role,
     create_team,
@@ -18,7 +20,7 @@ from rapport.workspaces.services import (
     set_team_members,
     update_role,
 )
-from tests.conftest import make_member, make_workspace, owner_principal
+from tests.conftest import api_client_for, make_member, make_workspace, owner_principal
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,24 @@ def test_teams_need_the_right_and_the_same_workspace(owner, workspace) -> None:
     with pytest.raises(NotFound):
         set_team_members(stranger, team.pk, [])
     assert list(Team.objects.values_list("name", flat=True)) == ["West"]
+
+
+def test_a_token_carries_its_roles_team_scope(owner, workspace) -> None:
+    """A manager edits records owned in their teams, not others', through a bearer token."""
+    manager, _ = make_member(workspace, "manager")
+    mate, _ = make_member(workspace, "sales_rep")
+    outsider, _ = make_member(workspace, "sales_rep")
+    team = create_team(owner, "North")
+    set_team_members(owner, team.pk, [manager.pk, mate.pk])
+    mine = create_contact(owner, {"first_name": "Mate's", "owner_id": mate.pk})
+    theirs = create_contact(owner, {"first_name": "Outsider's", "owner_id": outsider.pk})
+    api = api_client_for(principal_for(manager, workspace.pk))
+
+    ok = api.patch(f"/api/v1/contacts/{mine.pk}", {"job_title": "CTO"}, **{"If-Match": mine.etag})
+    denied = api.patch(
+        f"/api/v1/contacts/{theirs.pk}", {"job_title": "CTO"}, **{"If-Match": theirs.etag}
+    )
+
+    assert (ok.status_code, denied.status_code) == (200, 403)
+    theirs.refresh_from_db()
+    assert theirs.job_title == ""

@@ -2,7 +2,13 @@
 
 from django.apps import AppConfig
 
+from rapport.core.pages import NavItem
+
 
 class ActivitiesConfig(AppConfig):
     name = "rapport.activities"
     label = "activities"
+    nav_items = (
+        NavItem("Tasks", "/tasks", "check-circle", "activity", 30),
+        NavItem("Activities", "/activities", "clock", "activity", 40),
+    )

@@ -38,6 +38,8 @@ TIMELINE_RECORDS: dict[str, type[Contact] | type[Company]] = {
     "contact": Contact,
     "company": Company,
 }
+# What the pages show beside an activity (who, with whom); the API sends ids only.
+RELATED = ("owner", "assignee", "contact", "company")
 
 
 def find_activity(principal: Principal, activity_id: int) -> Activity | None:
@@ -57,11 +59,18 @@ def list_activities(
     sort: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    *,
+    related: bool = False,
 ) -> Page[Activity]:
-    """Visible activities matching every `field:operator:value` term, keyset-paginated."""
+    """Visible activities matching every `field:operator:value` term, keyset-paginated.
+
+    `related` loads the owner, assignee and record of each row in the same query.
+    """
     qs = visible(principal, Activity.objects.all(), "activity").filter(
         filters_q(FILTER_FIELDS, filters)
     )
+    if related:
+        qs = qs.select_related(*RELATED)
     return keyset_page(qs, parse_sort(sort, SORT_FIELDS, DEFAULT_SORT), limit, cursor)
 
 
@@ -110,7 +119,8 @@ def _position(cursor: str | None) -> _Position | None:
         raise Invalid.on("cursor", "The cursor is not valid; start again.") from exc
 
 
-def _timeline_record(principal: Principal, object_type: str, object_id: int) -> Model:
+def get_timeline_record(principal: Principal, object_type: str, object_id: int) -> Model:
+    """The contact or company a timeline belongs to; NotFound unless the principal sees it."""
     model = TIMELINE_RECORDS.get(object_type)
     record = None
     if model is not None:
@@ -121,7 +131,13 @@ def _timeline_record(principal: Principal, object_type: str, object_id: int) -> 
 
 
 def _activity_items(
-    principal: Principal, object_type: str, record_id: int, kinds: set[str], after: Q, size: int
+    principal: Principal,
+    object_type: str,
+    record_id: int,
+    kinds: set[str],
+    after: Q,
+    size: int,
+    related: bool,
 ) -> list[TimelineItem]:
     if object_type == "company":
         # A company's timeline also shows what happened with its (visible) contacts.
@@ -132,9 +148,11 @@ def _activity_items(
     rows = (
         visible(principal, Activity.objects.all(), "activity")
         .filter(link, after, kind__in=sorted(kinds))
-        .order_by("-occurred_at", "-id")[:size]
+        .order_by("-occurred_at", "-id")
     )
-    return [TimelineItem(a.occurred_at, "activity", a.pk, activity=a) for a in rows]
+    if related:
+        rows = rows.select_related(*RELATED)
+    return [TimelineItem(a.occurred_at, "activity", a.pk, activity=a) for a in rows[:size]]
 
 
 def _change_items(
@@ -157,24 +175,28 @@ def timeline(
     kinds: Iterable[str] | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    *,
+    related: bool = False,
 ) -> Timeline:
     """A record's activities and field changes (and its contacts' activities), newest first.
 
     Three queries whatever the page size: the record, its activities, its changes. Each source
-    is read up to limit + 1 rows past the cursor and the two are merged here.
+    is read up to limit + 1 rows past the cursor and the two are merged here. `related` loads
+    each activity's owner, assignee and record in the same query (the pages show them).
     """
     wanted = set(TIMELINE_KINDS if kinds is None else kinds)
     if unknown := wanted - set(TIMELINE_KINDS):
         raise Invalid.on("kinds", f"Unknown kinds: {', '.join(sorted(unknown))}.")
     if not 1 <= limit <= 200:
         raise Invalid.on("limit", "limit must be between 1 and 200.")
-    record_id = _timeline_record(principal, object_type, object_id).pk
+    record_id = get_timeline_record(principal, object_type, object_id).pk
     position = _position(cursor)
     items: list[TimelineItem] = []
     if wanted - {CHANGE}:
         after = position.after_q("activity", "occurred_at") if position else Q()
+        kinds_wanted = wanted - {CHANGE}
         items += _activity_items(
-            principal, object_type, record_id, wanted - {CHANGE}, after, limit + 1
+            principal, object_type, record_id, kinds_wanted, after, limit + 1, related
         )
     if CHANGE in wanted:
         after = position.after_q(CHANGE, "created_at") if position else Q()

@@ -1,4 +1,5 @@
-"""Every write to activities: create, update, soft delete, restore, and completing a task.
+"""Every write to activities: create, update, soft delete, restore, completing a task, and the
+list's bulk actions (each one write per activity, all or nothing).
 
 Each function authorises with `require` on object type "activity", validates the merged state
 (`kinds.clean_fields` plus the link and membership rules here), writes, and records the change
@@ -188,3 +189,59 @@ def restore_activity(principal: Principal, activity_id: int) -> Activity:
         activity = _locked(principal, activity_id, deleted=True)
         restore_from_bin(principal, activity)
     return activity
+
+
+# --- Bulk actions: the same write on each selected activity, all or none ------------------------
+
+
+def _refuse_other_kinds(principal: Principal, activity_ids: list[int], verb: str) -> None:
+    """Refuse a selection holding anything but tasks before any of it changes."""
+    others = list(
+        visible(principal, Activity.objects.all(), OBJECT_TYPE)
+        .filter(pk__in=activity_ids)
+        .exclude(kind="task")
+        .values_list("kind", flat=True)
+    )
+    if others:
+        which = "activity" if len(others) == 1 else "activities"
+        raise Invalid.on(
+            "kind",
+            f"Only tasks can be {verb}; deselect the {len(others)} other {which} "
+            f"({', '.join(sorted(set(others)))}).",
+        )
+
+
+@transaction.atomic
+def bulk_update_activities(
+    principal: Principal, activity_ids: list[int], changes: Mapping[str, Any]
+) -> int:
+    """The same change on each activity (one refused activity changes nothing)."""
+    for activity_id in activity_ids:
+        update_activity(principal, activity_id, dict(changes))
+    return len(activity_ids)
+
+
+@transaction.atomic
+def bulk_complete_tasks(principal: Principal, activity_ids: list[int]) -> int:
+    """Mark each task done; a selection that holds a call, note... changes nothing."""
+    _refuse_other_kinds(principal, activity_ids, "marked done")
+    for activity_id in activity_ids:
+        complete_task(principal, activity_id)
+    return len(activity_ids)
+
+
+@transaction.atomic
+def bulk_reopen_tasks(principal: Principal, activity_ids: list[int]) -> int:
+    """Make each task open again; a selection that holds a call, note... changes nothing."""
+    _refuse_other_kinds(principal, activity_ids, "reopened")
+    for activity_id in activity_ids:
+        update_activity(principal, activity_id, {"is_done": False})
+    return len(activity_ids)
+
+
+@transaction.atomic
+def bulk_delete_activities(principal: Principal, activity_ids: list[int]) -> int:
+    """Move each activity to the restore bin."""
+    for activity_id in activity_ids:
+        delete_activity(principal, activity_id)
+    return len(activity_ids)

@@ -1,4 +1,5 @@
-"""Writes about companies: create, update, soft delete, restore and hard delete.
+"""Writes about companies: create, update, soft delete, restore and hard delete; and the CSV
+export, which reads but is here because it checks a right and writes an audit entry.
 
 Every write checks the permission before changing anything, bumps the version on update,
 writes one audit entry (a snapshot on create and delete, a diff on update) and refreshes the
@@ -7,19 +8,23 @@ search entry, all inside one transaction.
 
 from __future__ import annotations
 
+import decimal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
 
 from rapport.companies.models import Company, CompanyDomain
-from rapport.core.audit import diff, record_change
+from rapport.companies.queries import ExportChunk, companies_to_export
+from rapport.core.api_support import ExportParams
+from rapport.core.audit import diff, record_change, record_event
 from rapport.core.errors import FieldError, Forbidden, Invalid
 from rapport.core.lifecycle import check_version, erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
 from rapport.customfields import values
+from rapport.customfields.models import CustomField
 from rapport.customfields.services import clean_custom_values, merge_custom
 from rapport.search.indexing import company_entry
 from rapport.search.services import index_record, remove_record
@@ -103,9 +108,32 @@ def _website(raw: Any) -> str:
     return values.normalise_url(text if "://" in text else f"https://{text}")
 
 
+def _employee_count(raw: Any) -> int | None:
+    if raw is None:
+        return None
+    count = values.normalise_integer(raw)
+    if count < 0:
+        raise ValueError("Enter zero or more.")
+    return count
+
+
+def _annual_revenue(raw: Any) -> decimal.Decimal | None:
+    """A Decimal, as the API's schema gives, that fits the column (16 digits before the point)."""
+    if raw is None:
+        return None
+    if isinstance(raw, decimal.Decimal):
+        raw = str(raw)
+    amount = decimal.Decimal(values.normalise_decimal(raw))
+    if amount.adjusted() > 15:
+        raise ValueError("Enter an amount below 10^16.")
+    return amount
+
+
 def _cleaners(workspace: Workspace) -> dict[str, Callable[[Any], Any]]:
     return {
         **text_cleaners(Company, TEXT_FIELDS),
+        "employee_count": _employee_count,
+        "annual_revenue": _annual_revenue,
         "phone": lambda raw: values.normalise_phone(raw, workspace.default_country) if raw else "",
         "website": _website,
         "country": values.normalise_country,
@@ -235,3 +263,51 @@ def hard_delete_company(principal: Principal, company_id: int) -> None:
     workspace_id, pk = company.workspace_id, company.pk
     erase(principal, company, snapshot)
     remove_record(workspace_id, OBJECT_TYPE, pk)
+
+
+@transaction.atomic
+def bulk_update_companies(
+    principal: Principal, company_ids: list[int], data: dict[str, Any]
+) -> int:
+    """The same change on each company, all or none (one denied company changes nothing)."""
+    for company_id in company_ids:
+        update_company(principal, company_id, dict(data))
+    return len(company_ids)
+
+
+@transaction.atomic
+def bulk_tag_companies(
+    principal: Principal, company_ids: list[int], add: str = "", remove: str = ""
+) -> int:
+    """Add a tag to (or remove one from) each company, keeping their other tags."""
+    links = Company.tags.through.objects.filter(company__workspace_id=principal.workspace_id)
+    for company_id in company_ids:
+        current = list(links.filter(company_id=company_id).values_list("tag_id", "tag__name"))
+        refs: list[int | str] = [pk for pk, name in current if name.lower() != remove.lower()]
+        if add and add.lower() not in {name.lower() for _, name in current}:
+            refs.append(add)
+        update_company(principal, company_id, {"tags": refs})  # checks the company is editable
+    return len(company_ids)
+
+
+@transaction.atomic
+def bulk_delete_companies(principal: Principal, company_ids: list[int]) -> int:
+    """Move each company to the restore bin, all or none."""
+    for company_id in company_ids:
+        delete_company(principal, company_id)
+    return len(company_ids)
+
+
+def export_companies(
+    principal: Principal, params: ExportParams, custom_fields: list[CustomField], columns: list[str]
+) -> Iterator[ExportChunk[Company]]:
+    """The companies of a CSV export, chunk by chunk, logged as one audit entry.
+
+    Needs the export right, whose scope picks the rows. Filters and sort are checked, and the
+    first chunk read, before the entry is written: a refused export leaves no trace.
+    """
+    require(principal, "export", OBJECT_TYPE)
+    chunks = companies_to_export(principal, params, custom_fields)
+    details = {"filter": params.filter, "sort": params.sort, "fields": columns}
+    record_event(principal, "export", OBJECT_TYPE, details)
+    return chunks

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import models
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from rapport.companies.queries import record_page
-from rapport.contacts.models import Contact
-from rapport.core.api_support import ListParams
+from django.db import models
+from django.db.models import Prefetch
+
+from rapport.companies.models import Company
+from rapport.companies.queries import ExportChunk, company_names, export_chunks, record_page
+from rapport.contacts.models import Contact, ContactEmail, ContactPhone, PastCompany
+from rapport.core.api_support import ExportParams, ListParams
 from rapport.core.errors import NotFound
 from rapport.core.filters import FilterField
 from rapport.core.pagination import Page
@@ -14,7 +20,12 @@ from rapport.core.permissions import Principal, visible
 from rapport.customfields.models import CustomField
 
 OBJECT_TYPE = "contact"
-RELATED = ("emails", "phones", "tags")
+# Prefetched into plain lists (to_attr): cheaper per row than related managers.
+RELATED = (
+    Prefetch("emails", to_attr="email_rows"),
+    Prefetch("phones", to_attr="phone_rows"),
+    Prefetch("tags", to_attr="tag_rows"),
+)
 FILTERS = {
     "first_name": FilterField("first_name"),
     "last_name": FilterField("last_name"),
@@ -25,6 +36,7 @@ FILTERS = {
     "lifecycle_stage": FilterField("lifecycle_stage"),
     "lead_source": FilterField("lead_source"),
     "consent_status": FilterField("consent_status"),
+    "id": FilterField("id", "id"),
     "owner_id": FilterField("owner_id", "id"),
     "company_id": FilterField("company_id", "id"),
     "tags": FilterField("tags__name", many=True),
@@ -47,14 +59,103 @@ def visible_contacts(principal: Principal) -> models.QuerySet[Contact]:
 
 
 def get_contact(principal: Principal, contact_id: int) -> Contact:
-    contact = visible_contacts(principal).prefetch_related(*RELATED).filter(pk=contact_id).first()
+    contact = visible_contacts(principal).filter(pk=contact_id).first()
     if contact is None:
         raise NotFound("contact not found")
+    attach_related([contact])
     return contact
 
 
 def list_contacts(
     principal: Principal, params: ListParams, custom_fields: list[CustomField]
 ) -> Page[Contact]:
-    qs = visible_contacts(principal).prefetch_related(*RELATED)
-    return record_page(qs, params, FILTERS, SORTS, custom_fields)
+    page = record_page(visible_contacts(principal), params, FILTERS, SORTS, custom_fields)
+    attach_related(page.items)
+    return page
+
+
+def contacts_to_export(
+    principal: Principal, params: ExportParams, custom_fields: list[CustomField]
+) -> Iterator[ExportChunk[Contact]]:
+    """The contacts an export writes: those the principal may both view and export."""
+    exportable = visible(principal, visible_contacts(principal), OBJECT_TYPE, "export")
+    chunks = export_chunks(exportable, params, FILTERS, SORTS, custom_fields)
+    return (_with_export_related(principal, chunk) for chunk in chunks)
+
+
+def _with_export_related(principal: Principal, chunk: ExportChunk[Contact]) -> ExportChunk[Contact]:
+    """Attach emails, phones, tags and the name of the company, if visible, to each contact."""
+    attach_related(chunk.records)
+    names = company_names(principal, (c.company_id for c in chunk.records))
+    for contact in chunk.records:
+        contact.company_name = names.get(contact.company_id or 0, "")  # type: ignore[attr-defined]
+    return chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A related row as lists show it (email, phone or tag): plain values, no model instance."""
+
+    pk: int
+    email: str = ""
+    number: str = ""
+    kind: str = ""
+    is_primary: bool = False
+    name: str = ""
+    color: str = ""
+
+
+def attach_related(contacts: list[Contact]) -> None:
+    """Set email_rows, phone_rows and tag_rows as RELATED does, in three value queries.
+
+    For a page of contacts this costs a third of prefetch_related: no model instances and no
+    per-row related managers.
+    """
+    ids = [c.pk for c in contacts]
+    emails: dict[int, list[Row]] = defaultdict(list)
+    phones: dict[int, list[Row]] = defaultdict(list)
+    tags: dict[int, list[Row]] = defaultdict(list)
+    for pk, contact_id, email, primary in ContactEmail.objects.filter(
+        contact_id__in=ids
+    ).values_list("pk", "contact_id", "email", "is_primary"):
+        emails[contact_id].append(Row(pk, email=email, is_primary=primary))
+    for pk, contact_id, number, kind, primary in ContactPhone.objects.filter(
+        contact_id__in=ids
+    ).values_list("pk", "contact_id", "number", "kind", "is_primary"):
+        phones[contact_id].append(Row(pk, number=number, kind=kind, is_primary=primary))
+    links = Contact.tags.through.objects.filter(contact_id__in=ids)
+    for contact_id, tag_id, name, color in links.values_list(
+        "contact_id", "tag_id", "tag__name", "tag__color"
+    ):
+        tags[contact_id].append(Row(tag_id, name=name, color=color))
+    for contact in contacts:
+        contact.email_rows = emails[contact.pk]  # type: ignore[attr-defined]
+        contact.phone_rows = phones[contact.pk]  # type: ignore[attr-defined]
+        contact.tag_rows = tags[contact.pk]  # type: ignore[attr-defined]
+
+
+def contact_names(principal: Principal, contact_ids: Iterable[int | None]) -> dict[int, str]:
+    """{id: name} of the visible contacts among `contact_ids` (for links on other pages)."""
+    wanted = {i for i in contact_ids if i}
+    if not wanted:
+        return {}
+    rows = visible_contacts(principal).filter(pk__in=wanted)
+    return {c.pk: str(c) for c in rows.only("first_name", "last_name", "primary_email")}
+
+
+def find_contacts_by_email(
+    principal: Principal, emails: list[str], limit: int = 5
+) -> list[Contact]:
+    """Visible contacts holding any of `emails` (lower-cased), for duplicate warnings."""
+    wanted = {e.strip().lower() for e in emails if e.strip()}
+    if not wanted:
+        return []
+    qs = visible_contacts(principal).filter(emails__email__in=wanted).distinct()
+    return list(qs.order_by("pk")[:limit])
+
+
+def past_companies(principal: Principal, contact: Contact) -> list[PastCompany]:
+    """Companies the contact worked for before, newest first (only companies still visible)."""
+    visible_ids = visible(principal, Company.objects.all(), "company").values("pk")
+    rows = PastCompany.objects.filter(contact=contact, company_id__in=visible_ids)
+    return list(rows.select_related("company").order_by("-ended_on", "-pk")[:20])

@@ -1,4 +1,5 @@
-"""Writes about contacts: create, update, soft delete, restore and hard delete.
+"""Writes about contacts: create, update, soft delete, restore and hard delete; and the CSV
+export, which reads but is here because it checks a right and writes an audit entry.
 
 Rules kept here: one primary email (mirrored into `primary_email`), phones in E.164, the
 company in the same workspace (a move records the old one as a past company), consent changes
@@ -7,13 +8,13 @@ stamped with `consent_at`, owners only reassigned by roles with edit scope "all"
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from rapport.companies.queries import find_company
+from rapport.companies.queries import ExportChunk, find_company
 from rapport.companies.services import (
     check_owner,
     clean_with,
@@ -28,11 +29,14 @@ from rapport.contacts.models import (
     ContactPhone,
     PastCompany,
 )
-from rapport.core.audit import diff, record_change
+from rapport.contacts.queries import contacts_to_export
+from rapport.core.api_support import ExportParams
+from rapport.core.audit import diff, record_change, record_event
 from rapport.core.errors import FieldError, Invalid
 from rapport.core.lifecycle import check_version, erase, lock_record, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, require
 from rapport.customfields import values
+from rapport.customfields.models import CustomField
 from rapport.customfields.services import clean_custom_values, merge_custom
 from rapport.search.indexing import contact_entry
 from rapport.search.services import index_record, remove_record
@@ -256,3 +260,49 @@ def hard_delete_contact(principal: Principal, contact_id: int) -> None:
     workspace_id, pk = contact.workspace_id, contact.pk
     erase(principal, contact, snapshot)
     remove_record(workspace_id, OBJECT_TYPE, pk)
+
+
+@transaction.atomic
+def bulk_update_contacts(principal: Principal, contact_ids: list[int], data: dict[str, Any]) -> int:
+    """The same change on each contact, all or none (one denied contact changes nothing)."""
+    for contact_id in contact_ids:
+        update_contact(principal, contact_id, dict(data))
+    return len(contact_ids)
+
+
+@transaction.atomic
+def bulk_tag_contacts(
+    principal: Principal, contact_ids: list[int], add: str = "", remove: str = ""
+) -> int:
+    """Add a tag to (or remove one from) each contact, keeping their other tags."""
+    for contact_id in contact_ids:
+        contact = lock_record(Contact, principal, contact_id, deleted=False)  # NotFound elsewhere
+        current = list(contact.tags.values_list("pk", "name"))
+        refs: list[int | str] = [pk for pk, name in current if name.lower() != remove.lower()]
+        if add and add.lower() not in {name.lower() for _, name in current}:
+            refs.append(add)
+        update_contact(principal, contact_id, {"tags": refs})
+    return len(contact_ids)
+
+
+@transaction.atomic
+def bulk_delete_contacts(principal: Principal, contact_ids: list[int]) -> int:
+    """Move each contact to the restore bin, all or none."""
+    for contact_id in contact_ids:
+        delete_contact(principal, contact_id)
+    return len(contact_ids)
+
+
+def export_contacts(
+    principal: Principal, params: ExportParams, custom_fields: list[CustomField], columns: list[str]
+) -> Iterator[ExportChunk[Contact]]:
+    """The contacts of a CSV export, chunk by chunk, logged as one audit entry.
+
+    Needs the export right, whose scope picks the rows. Filters and sort are checked, and the
+    first chunk read, before the entry is written: a refused export leaves no trace.
+    """
+    require(principal, "export", OBJECT_TYPE)
+    chunks = contacts_to_export(principal, params, custom_fields)
+    details = {"filter": params.filter, "sort": params.sort, "fields": columns}
+    record_event(principal, "export", OBJECT_TYPE, details)
+    return chunks

@@ -49,11 +49,19 @@ def principal_of(request: HttpRequest) -> Principal:
 # --- Responses ----------------------------------------------------------------------------------
 
 
+def _json_default(value: Any) -> Any:
+    """What json.dumps cannot write itself (dates, decimals, ids), as the audit log writes it."""
+    converted = jsonable(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return converted
+
+
 def json_response(
     body: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> HttpResponse:
     response = HttpResponse(
-        json.dumps(jsonable(body)), status=status, content_type="application/json"
+        json.dumps(body, default=_json_default), status=status, content_type="application/json"
     )
     for name, value in (headers or {}).items():
         response[name] = value
@@ -179,6 +187,16 @@ class ListParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=200)
     cursor: str | None = None
     fields: str | None = Field(None, description="comma list of keys to keep in each item")
+
+
+class ExportParams(Schema):
+    """Query parameters of a CSV export: a list's filter and sort, and the columns to write."""
+
+    filter: list[str] = Field(default_factory=list, description="field:operator:value")
+    sort: str | None = Field(None, description="comma list; '-' for descending")
+    fields: str | None = Field(
+        None, description="comma list of columns; default: every standard column, then custom.*"
+    )
 
 
 class ListResponse(Schema):

@@ -1,4 +1,7 @@
-"""Writing the audit log: every service write calls `record_change` inside its transaction."""
+"""Writing the audit log: every service write calls `record_change` inside its transaction.
+
+Events about an object type rather than one record (an export) use `record_event`.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,27 @@ def record_change(
     obj: models.Model,
     changes: dict[str, Any],
 ) -> AuditEntry:
+    return _write(principal, action, object_type, obj.pk, str(obj), changes)
+
+
+def record_event(
+    principal: Principal, action: str, object_type: str, details: dict[str, Any]
+) -> AuditEntry:
+    """Log an action on an object type as a whole (e.g. an export and its filters).
+
+    Such an entry has object_id 0, which no record has, so it never shows in a record's History.
+    """
+    return _write(principal, action, object_type, 0, "", details)
+
+
+def _write(
+    principal: Principal,
+    action: str,
+    object_type: str,
+    object_id: int,
+    object_repr: str,
+    changes: dict[str, Any],
+) -> AuditEntry:
     label = str(principal.extra.get("label", "")) or ("system" if principal.is_system else "")
     return AuditEntry.objects.create(
         workspace_id=principal.workspace_id,
@@ -55,8 +79,8 @@ def record_change(
         actor_label=label[:200],
         action=action,
         object_type=object_type,
-        object_id=obj.pk,
-        object_repr=str(obj)[:300],
+        object_id=object_id,
+        object_repr=object_repr[:300],
         changes=jsonable(changes),
         request_id=principal.request_id,
     )

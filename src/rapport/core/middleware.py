@@ -1,4 +1,4 @@
-"""Request plumbing: a request id on every request and response, and the CSP header."""
+"""Request plumbing: a request id on every request and response, the CSP header, error pages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rapport.core.errors import RapportError
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -38,4 +41,34 @@ class ContentSecurityPolicyMiddleware:
             else settings.CONTENT_SECURITY_POLICY
         )
         response.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+class PageErrorMiddleware:
+    """Domain errors raised by a page become the product's error page (the API renders its own).
+
+    An htmx request gets the message alone, which the shell shows as a toast.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RapportError) or request.path.startswith("/api/"):
+            return None
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(exception.detail, status=exception.status)
+            response["Content-Type"] = "text/plain; charset=utf-8"
+        else:
+            context = {
+                "status": exception.status,
+                "title": exception.title,
+                "detail": exception.detail,
+            }
+            response = render(request, "error.html", context, status=exception.status)
+        if exception.retry_after:
+            response["Retry-After"] = str(exception.retry_after)
         return response

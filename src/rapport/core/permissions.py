@@ -19,6 +19,8 @@ Action = Literal["view", "create", "edit", "delete", "export", "import"]
 Scope = Literal["own", "team", "all"]
 ACTIONS: tuple[Action, ...] = ("view", "create", "edit", "delete", "export", "import")
 SCOPES: tuple[Scope, ...] = ("own", "team", "all")
+# What a read-only API token may still do: an export reads records (it only adds an audit entry).
+READ_ACTIONS = frozenset({"view", "export"})
 _SCOPE_RANK = {"own": 1, "team": 2, "all": 3}
 
 M = TypeVar("M", bound=models.Model)
@@ -42,7 +44,7 @@ class Principal:
     def scope_for(self, action: str, object_type: str) -> str | None:
         if self.is_system:
             return "all"
-        if action != "view" and self.token_id is not None and not self.token_can_write:
+        if action not in READ_ACTIONS and self.token_id is not None and not self.token_can_write:
             return None
         return self.grants.get(object_type, {}).get(action)
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 
 from rapport.core.api_support import ListParams
 from rapport.core.errors import NotFound
+from rapport.core.field_specs import CUSTOM_KINDS, FieldSpec
 from rapport.core.filters import FilterField, filters_q
 from rapport.core.pagination import Page, SortKey, keyset_page, parse_sort
 from rapport.core.permissions import Principal, visible
@@ -135,3 +136,24 @@ def visible_custom(custom: dict[str, Any], fields: list[CustomField]) -> dict[st
     """A record's values of live fields only: a deleted field's values stay stored but hidden."""
     live = {f.key for f in fields}
     return {k: v for k, v in (custom or {}).items() if k in live}
+
+
+def field_specs_of(custom_fields: list[CustomField]) -> list[FieldSpec]:
+    """How pages show, edit, filter and sort each live custom field."""
+    specs = []
+    for field in custom_fields:
+        options = field.options if isinstance(field.options, list) else []
+        specs.append(
+            FieldSpec(
+                name=f"{PREFIX}{field.key}",
+                label=field.label,
+                kind=CUSTOM_KINDS[field.field_type],
+                choices=tuple((o["value"], o.get("label") or o["value"]) for o in options),
+                sortable=field.field_type not in UNSORTABLE,
+                filterable=field.field_type != "multi_select",
+                required=field.is_required,
+                help_text=field.help_text,
+                options=field.options if isinstance(field.options, dict) else {},
+            )
+        )
+    return specs

@@ -21,6 +21,7 @@ from rapport.contacts.models import Contact, ContactEmail, ContactPhone
 from rapport.demo.people import PersonMaker, company_domain
 from rapport.demo.phone_numbers import random_phone
 from rapport.demo.timeline import make_activity
+from rapport.savedviews.services import create_saved_view
 from rapport.search.services import rebuild_index
 from rapport.tags.models import Tag
 from rapport.workspaces.models import Team, User, Workspace
@@ -250,10 +251,47 @@ def populate_workspace(
     return seeded
 
 
+DEMO_VIEWS = (
+    ("contact", "Customers", ["lifecycle_stage:eq:customer"], "last_name",
+     ["primary_email", "company_id", "owner_id", "country", "updated_at"]),
+    ("contact", "Leads to work", ["lifecycle_stage:in:lead,marketing_qualified"], "-updated_at",
+     ["primary_email", "company_id", "lifecycle_stage", "lead_source", "owner_id"]),
+    ("company", "Large companies", ["employee_count:gte:500"], "-employee_count",
+     ["domains", "industry", "employee_count", "country", "owner_id"]),
+)  # fmt: skip
+
+
+def _make_owner_extras(seeded: Seeded, rng: random.Random) -> None:
+    """What the demo login sees first: its own tasks around today, and shared list views."""
+    owner = seeded.users[0]
+    principal = principal_for(owner, seeded.workspace.pk)
+    now = timezone.now()
+    fake = Faker()
+    fake.seed_instance(rng.randint(0, 2**31))
+    tasks = []
+    for offset in (-3, -1, 0, 0, 1, 2, 4, 7, 10, -6, -8):
+        target = rng.choice(seeded.contacts) if seeded.contacts else rng.choice(seeded.companies)
+        task = make_activity(seeded.workspace, "task", target, owner, fake, rng)
+        task.due_at = now.replace(hour=15, minute=0, second=0, microsecond=0) + dt.timedelta(
+            days=offset
+        )
+        task.is_done = offset < -5
+        task.done_at = task.due_at if task.is_done else None
+        tasks.append(task)
+    Activity.objects.bulk_create(tasks)
+    for object_type, name, filters, sort, columns in DEMO_VIEWS:
+        create_saved_view(
+            principal, object_type=object_type, name=name, is_shared=True,
+            filters=filters, sort=sort, columns=columns,
+        )  # fmt: skip
+
+
 @transaction.atomic
 def seed_demo(
     size: DemoSize | None = None, seed: int = 2024, name: str = DEMO_WORKSPACE_NAME
 ) -> Seeded:
     """Create the demo workspace with its users, tags, companies, contacts and activities."""
     workspace, users = create_demo_users(name)
-    return populate_workspace(workspace, users, size or DemoSize(), seed)
+    seeded = populate_workspace(workspace, users, size or DemoSize(), seed)
+    _make_owner_extras(seeded, random.Random(seed))
+    return seeded

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from rapport.core import ratelimit
-from rapport.core.errors import NotFound, RateLimited, Unauthenticated
+from rapport.core.errors import Forbidden, NotFound, RateLimited, Unauthenticated
 from rapport.core.permissions import Principal
 from rapport.workspaces.models import User
 from rapport.workspaces.queries import principal_for, principal_for_token, workspaces_of
@@ -82,3 +85,20 @@ class WorkspaceSessionAuth(SessionAuth):
             raise Unauthenticated("You are not an active member of a workspace.")
         _rate_limit(f"user:{principal.user_id}")
         return principal
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for signed-in members: sets `request.principal`, or sends the visitor to sign in."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        principal = session_principal(request)
+        if principal is None:
+            request.session.pop(SESSION_WORKSPACE_KEY, None)
+            raise Forbidden("You are not an active member of any workspace.")
+        request.principal = principal  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper

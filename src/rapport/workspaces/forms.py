@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from rapport.core.errors import Invalid
-
 
 class SignInForm(forms.Form):
     email = forms.EmailField(max_length=254)
@@ -36,12 +34,3 @@ class SetupForm(forms.Form):
 
 class SwitchWorkspaceForm(forms.Form):
     workspace_id = forms.IntegerField(min_value=1)
-
-
-def add_service_errors(form: forms.Form, error: Invalid) -> None:
-    """Show a service's field errors on the form's fields (or above the form)."""
-    for item in error.errors or []:
-        name = str(item.loc[0]) if item.loc else None
-        form.add_error(name if name in form.fields else None, item.msg)
-    if not error.errors:
-        form.add_error(None, error.detail)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from rapport.core.errors import NotFound, Unauthenticated
@@ -40,6 +40,33 @@ def team_user_ids(user_id: int, workspace_id: int) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _uses_team_scope(grants: dict[str, dict[str, str]]) -> bool:
+    return any("team" in actions.values() for actions in grants.values())
+
+
+def _principal(
+    user: User,
+    workspace_id: int,
+    role_key: str,
+    grants: dict[str, dict[str, str]],
+    request_id: str,
+    token: ApiToken | None = None,
+) -> Principal:
+    # Team members are looked up only for roles with a "team" scope somewhere.
+    teams = team_user_ids(user.pk, workspace_id) if _uses_team_scope(grants) else frozenset()
+    return Principal(
+        workspace_id=workspace_id,
+        user_id=user.pk,
+        grants=grants,
+        team_user_ids=teams,
+        token_id=token.pk if token else None,
+        token_can_write=token.can_write if token else True,
+        request_id=request_id,
+        is_admin=role_key in {"owner", "admin"},
+        extra={"label": str(user), "role": role_key},
+    )
+
+
 def principal_for(
     user: User, workspace_id: int, request_id: str = "", token: ApiToken | None = None
 ) -> Principal:
@@ -47,32 +74,31 @@ def principal_for(
     membership = find_membership(user.pk, workspace_id)
     if membership is None:
         raise NotFound("workspace not found")
-    return Principal(
-        workspace_id=workspace_id,
-        user_id=user.pk,
-        grants=membership.role.grants,
-        team_user_ids=team_user_ids(user.pk, workspace_id),
-        token_id=token.pk if token else None,
-        token_can_write=token.can_write if token else True,
-        request_id=request_id,
-        is_admin=membership.role.key in {"owner", "admin"},
-        extra={"label": str(user), "role": membership.role.key},
-    )
+    role = membership.role
+    return _principal(user, workspace_id, role.key, role.grants, request_id, token)
 
 
 def principal_for_token(raw: str, request_id: str = "") -> Principal:
-    """Resolve a bearer token; revoked tokens and deactivated users are refused at once."""
+    """Resolve a bearer token in one query; revoked tokens and inactive users are refused."""
+    seat = Membership.objects.filter(
+        user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"), is_active=True
+    )
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_secret(raw), revoked_at__isnull=True, user__is_active=True)
+        .annotate(
+            role_key=Subquery(seat.values("role__key")[:1]),
+            role_grants=Subquery(seat.values("role__grants")[:1], output_field=JSONField()),
+        )
         .first()
     )
     if token is None:
         raise Unauthenticated("The API token is not valid.")
-    try:
-        principal = principal_for(token.user, token.workspace_id, request_id, token)
-    except NotFound as exc:
-        raise Unauthenticated("The API token's user is no longer a member.") from exc
+    if token.role_key is None:
+        raise Unauthenticated("The API token's user is no longer a member.")
+    principal = _principal(
+        token.user, token.workspace_id, token.role_key, token.role_grants, request_id, token
+    )
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # Written at most once a minute per token so reads stay cheap.
@@ -132,6 +158,13 @@ def list_invitations(principal: Principal) -> list[Invitation]:
     return list(visible(principal, invitations, "user")[:LIST_LIMIT])
 
 
+def list_pending_invitations(principal: Principal) -> list[Invitation]:
+    """The invitations that can still be accepted, newest first, with their role and inviter."""
+    invitations = pending_invitations(principal.workspace_id).select_related("role", "invited_by")
+    invitations = invitations.order_by("-created_at", "-pk")
+    return list(visible(principal, invitations, "user")[:LIST_LIMIT])
+
+
 def pending_invitations(workspace_id: int) -> QuerySet[Invitation]:
     """Invitations that can still be accepted."""
     return Invitation.objects.filter(
@@ -159,3 +192,19 @@ def list_own_tokens(principal: Principal) -> list[ApiToken]:
 
 def has_any_workspace() -> bool:
     return Workspace.objects.exists()
+
+
+def member_labels(principal: Principal, active_only: bool = False) -> dict[int, str]:
+    """{user id: name or email} of the workspace's members, for owner columns and pickers."""
+    seats = visible(principal, Membership.objects.all(), "user")
+    if active_only:
+        seats = seats.filter(is_active=True, user__is_active=True)
+    rows = seats.order_by("user__full_name", "user__email").values_list(
+        "user_id", "user__full_name", "user__email"
+    )
+    return {user_id: name or email for user_id, name, email in rows[:LIST_LIMIT]}
+
+
+def find_workspace(principal: Principal) -> Workspace:
+    """The principal's own workspace (time zone, currency and country defaults)."""
+    return Workspace.objects.get(pk=principal.workspace_id)

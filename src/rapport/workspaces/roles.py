@@ -5,13 +5,15 @@ from __future__ import annotations
 from rapport.core.permissions import ACTIONS, SCOPES
 
 # Object types a role grants rights on. Settings objects (user, team, role, custom_field, tag,
-# audit, workspace) are usually granted to admins only.
+# saved_view, audit, workspace) are usually granted to admins only. "saved_view" covers shared
+# saved views; anyone who may view an object type keeps private views of it without a grant.
 OBJECT_TYPES: tuple[str, ...] = (
     "contact",
     "company",
     "activity",
     "tag",
     "custom_field",
+    "saved_view",
     "user",
     "team",
     "role",
@@ -19,7 +21,7 @@ OBJECT_TYPES: tuple[str, ...] = (
     "workspace",
 )
 RECORD_TYPES = ("contact", "company", "activity")
-SETTINGS_TYPES = ("tag", "custom_field", "user", "team", "role", "audit", "workspace")
+SETTINGS_TYPES = ("tag", "custom_field", "saved_view", "user", "team", "role", "audit", "workspace")
 
 
 def _grants(scope_by_action: dict[str, str], types: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -54,6 +56,7 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             ),
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all", "edit": "all"},
+            "saved_view": dict(_ALL),
             "audit": {"view": "all"},
         },
     },

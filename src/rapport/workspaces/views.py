@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.core.errors import Conflict, Invalid, NotFound, RateLimited
+from rapport.core.pages import add_service_errors
 from rapport.workspaces import forms, services
 from rapport.workspaces.auth import SESSION_WORKSPACE_KEY
 from rapport.workspaces.models import User
@@ -27,7 +28,7 @@ BACKEND = "rapport.workspaces.auth.EmailBackend"
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("/setup" if not has_any_workspace() else "/login")
-    return redirect("/api/v1/docs")
+    return redirect("/contacts")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -100,7 +101,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         try:
             user = services.reset_password(uidb64, token, form.cleaned_data["password"])
         except Invalid as exc:
-            forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             _sign_in(request, user)
             return redirect("/")
@@ -119,7 +120,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.accept_invitation(token, data["full_name"], data["password"])
         except Invalid as exc:
-            forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         except (Conflict, NotFound) as exc:
             form.add_error(None, exc.detail)
         else:
@@ -145,7 +146,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 data["workspace_name"], data["email"], data["full_name"], data["password"]
             )
         except Invalid as exc:
-            forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         except NotFound as exc:
             raise Http404(exc.detail) from exc
         else:

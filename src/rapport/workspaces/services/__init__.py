@@ -30,6 +30,7 @@ from rapport.workspaces.services.teams import (
     set_team_members,
 )
 from rapport.workspaces.services.tokens import create_api_token, revoke_api_token
+from rapport.workspaces.services.workspace_profile import update_workspace
 from rapport.workspaces.services.workspaces import (
     add_member,
     create_workspace,
@@ -61,4 +62,5 @@ __all__ = [
     "set_team_members",
     "set_up_first_workspace",
     "update_role",
+    "update_workspace",
 ]
