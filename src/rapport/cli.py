@@ -1,7 +1,8 @@
 """The `rapport` command: a thin front to Django's management commands and the servers.
 
 rapport serve [--port N] [--workers N]   production web server (gunicorn)
-rapport worker                           job worker (django-tasks database backend)
+rapport worker                           jobs, the scheduler and the event dispatcher
+rapport scheduler                        the scheduler and event dispatcher alone
 rapport migrate                          apply database migrations
 rapport createworkspace NAME EMAIL       a workspace and its owner
 rapport demo                             seed the demo workspace (once)
@@ -23,8 +24,6 @@ def main(argv: list[str] | None = None) -> None:
 
         serve(args[1:])
         return
-    if command == "worker":
-        args = ["db_worker", *args[1:]]
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["rapport", *args])

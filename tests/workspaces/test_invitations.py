@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from rapport.cli import main as rapport_cli
 from rapport.core.errors import Conflict, Forbidden, Invalid, NotFound
-from rapport.core.models import AuditEntry
+from rapport.core.models import AuditEntry, OutboxEvent
 from rapport.workspaces.models import Invitation, Membership, User
 from rapport.workspaces.queries import hash_secret
 from rapport.workspaces.services import accept_invitation, invite_user, revoke_invitation
@@ -208,8 +208,10 @@ def test_job_row_is_written_only_after_commit_and_the_worker_sends_it(smtp_serve
         "rapport.workspaces.jobs.send_invitation_email",
         "READY",
     )
-    rapport_cli(["worker", "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0"])
+    rapport_cli(["worker", "--batch", "--verbosity", "0"])
     job.refresh_from_db()
     assert job.status == "SUCCESSFUL"
+    # The batch run also dispatched the invitation's event.
+    assert OutboxEvent.objects.get(name="invitation.created").dispatched_at is not None
     (message,) = smtp_server.wait_for(1)
     assert message["To"] == "queued@example.com"

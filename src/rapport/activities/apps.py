@@ -12,3 +12,8 @@ class ActivitiesConfig(AppConfig):
         NavItem("Tasks", "/tasks", "check-circle", "activity", 30),
         NavItem("Activities", "/activities", "clock", "activity", 40),
     )
+
+    def ready(self) -> None:
+        from rapport.core.events import register_record_events
+
+        register_record_events("activity", "An activity (note, call, meeting, email or task)")

@@ -9,3 +9,8 @@ class ContactsConfig(AppConfig):
     name = "rapport.contacts"
     label = "contacts"
     nav_items = (NavItem("Contacts", "/contacts", "user", "contact", 10),)
+
+    def ready(self) -> None:
+        from rapport.core.events import register_record_events
+
+        register_record_events("contact", "A contact")

@@ -1,6 +1,8 @@
 """Writing the audit log: every service write calls `record_change` inside its transaction.
 
-Events about an object type rather than one record (an export) use `record_event`.
+`record_change` also writes the change's domain event to the outbox (rapport.core.events), so
+the audit entry and the event commit, or roll back, with the change itself. Events about an
+object type rather than one record (an export) use `record_event` and emit no domain event.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from rapport.core.events import emit_change
 from rapport.core.models import AuditEntry
 from rapport.core.permissions import Principal
 
@@ -50,7 +53,9 @@ def record_change(
     obj: models.Model,
     changes: dict[str, Any],
 ) -> AuditEntry:
-    return _write(principal, action, object_type, obj.pk, str(obj), changes)
+    entry = _write(principal, action, object_type, obj.pk, str(obj), changes)
+    emit_change(principal, action, object_type, obj.pk, entry.changes)
+    return entry
 
 
 def record_event(

@@ -1,4 +1,5 @@
-"""Core tables: the append-only audit log and stored idempotent API responses."""
+"""Core tables: the audit log, idempotent responses, rate counters, the event outbox, leases
+and schedules."""
 
 from __future__ import annotations
 
@@ -104,3 +105,72 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}@{self.window_start}: {self.hits}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the transaction of its change and then dispatched.
+
+    `dispatched_at` is set once every consumer has taken it (or it gave up after repeated
+    failures, with `last_error`); `delivered_to` lists the consumers that already took it, so a
+    retry after one consumer failed does not deliver twice to the others.
+    """
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    payload = models.JSONField(default=dict)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    # How many workflow steps led to this change (0: a person or an API client made it).
+    depth = models.PositiveSmallIntegerField(default=0)
+    workflow_id = models.BigIntegerField(null=True, blank=True)  # the workflow that made it
+    occurred_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    delivered_to = models.JSONField(default=list)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)  # after a failed delivery
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_pending",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+            models.Index(fields=["workspace", "object_type", "object_id", "id"]),
+            models.Index(fields=["occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.object_id}"
+
+
+class Lease(models.Model):
+    """A named lock with an expiry: at most one holder at a time, taken over once it expires.
+
+    The scheduler and the event dispatcher hold one each, so several workers can run and only
+    one of them acts; a holder that dies (SIGKILL) loses its lease when it expires.
+    """
+
+    name = models.CharField(max_length=60, primary_key=True)
+    holder = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or 'nobody'}"
+
+
+class Schedule(models.Model):
+    """A recurring piece of system work (see rapport.core.scheduler), and when it runs next."""
+
+    name = models.CharField(max_length=80, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
