@@ -50,6 +50,9 @@ class Activity(Record):
     priority = models.CharField(max_length=10, blank=True)  # low, normal, high
     is_done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
+    # When its assignee was reminded it is due (notifications.services.remind_due_tasks); a new
+    # due_at clears it.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     OBJECT_TYPE = "activity"
 
@@ -60,6 +63,14 @@ class Activity(Record):
             models.Index(fields=["workspace", "company", "-occurred_at", "-id"]),
             models.Index(fields=["workspace", "assignee", "is_done", "due_at"]),
             models.Index(fields=["workspace", "-occurred_at", "-id"]),
+            # The reminder's scan across workspaces reads only open tasks not yet reminded.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(
+                    kind="task", is_done=False, reminded_at__isnull=True, deleted_at__isnull=True
+                ),
+                name="activity_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -144,6 +144,8 @@ def update_activity(
         if not changed:
             return activity
         activity.bump(**stored)
+        if "due_at" in changed:
+            activity.reminded_at = None  # due at a new time: remind again
         # Handing the activity to someone outside the editor's scope is refused too.
         require(principal, "edit", OBJECT_TYPE, activity)
         activity.save()
