@@ -35,6 +35,8 @@
     if (cls === "is-saved") savedTimer = setTimeout(function () { setSaveState("", ""); }, 3000);
   }
   function isWrite(detail) {
+    // A POST that only reads (an email template's preview) sits in a [data-no-save-state].
+    if (detail.elt && detail.elt.closest && detail.elt.closest("[data-no-save-state]")) return false;
     var verb = (detail.requestConfig && detail.requestConfig.verb) || "get";
     return verb.toLowerCase() !== "get";
   }

@@ -21,6 +21,7 @@ AUDIT_OBJECT_TYPES = (
     "tag",
     "custom_field",
     "saved_view",
+    "email_template",
     "user",
     "invitation",
     "team",

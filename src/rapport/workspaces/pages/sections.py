@@ -27,6 +27,10 @@ def _has_tokens(principal: Principal) -> bool:
     return principal.user_id is not None  # tokens are personal: every member has this page
 
 
+def _is_user(principal: Principal) -> bool:
+    return principal.user_id is not None  # personal choices: every member has this page
+
+
 def _may_restore(principal: Principal) -> bool:
     return any(can(principal, "delete", object_type) for object_type in RECORD_TYPES)
 
@@ -51,7 +55,11 @@ SECTIONS: tuple[Section, ...] = (
         _viewer_of("custom_field"),
     ),
     Section("Tags", "/settings/tags", "tag", _viewer_of("tag")),
+    Section(
+        "Email templates", "/settings/email-templates", "envelope", _viewer_of("email_template")
+    ),
     Section("API tokens", "/settings/tokens", "key", _has_tokens),
+    Section("Notifications", "/settings/notifications", "bell", _is_user),
     Section("Audit log", "/settings/audit", "clipboard-document-list", _viewer_of("audit")),
     Section("Restore bin", "/settings/restore-bin", "trash", _may_restore),
 )
