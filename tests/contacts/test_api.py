@@ -46,6 +46,8 @@ def test_custom_filters_compare_by_type(api: Any, scored: list[Contact]) -> None
     a, b, c = (x.pk for x in scored)
     assert _ids(api.get("/api/v1/contacts?filter=custom.score:gt:10&sort=first_name")) == [b, c]
     assert _ids(api.get("/api/v1/contacts?filter=custom.tier:eq:GOLD&sort=first_name")) == [a, c]
+    # A text field's "in" compares text (it once went to SQLite as JSON: "malformed JSON").
+    assert _ids(api.get("/api/v1/contacts?filter=custom.tier:in:silver,bronze")) == [b]
 
 
 def test_standard_filters(api: Any, owner: Any) -> None:

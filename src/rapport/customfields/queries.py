@@ -93,7 +93,9 @@ def value_expression(field: CustomField) -> Any:
         text = KeyTextTransform(field.key, "custom")
     cast_to = _CAST_TO.get(field.field_type)
     if cast_to is None:
-        return text
+        # Plain text, not a JSON key transform: Django's JSON `__in` lookup would read the
+        # filter's values as JSON (SQLite: "malformed JSON").
+        return Cast(text, models.TextField())
     return Cast(text, cast_to)
 
 
