@@ -32,7 +32,10 @@ def _mount() -> None:
         "contacts",
         "activities",
         "savedviews",
+        "emailtemplates",
         "search",
+        "notifications",
+        "automation",
     ):
         try:
             module = import_module(f"rapport.{app}.api")

@@ -67,7 +67,10 @@ INSTALLED_APPS = [
     "rapport.contacts",
     "rapport.activities",
     "rapport.savedviews",
+    "rapport.emailtemplates",
     "rapport.search",
+    "rapport.notifications",
+    "rapport.automation",
     "rapport.demo",
 ]
 
@@ -255,6 +258,15 @@ WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
 
 # Soft-deleted records can be restored for this many days.
 RESTORE_BIN_DAYS = 30
+
+# --- Workflows ----------------------------------------------------------------------------------
+# A workflow's "call a URL" step refuses private, loopback and link-local addresses; an
+# air-gapped install calling its own services turns that off.
+WORKFLOW_ALLOW_PRIVATE_URLS = env_bool("WORKFLOW_ALLOW_PRIVATE_URLS", False)
+# A run whose worker stopped answering (killed) for this long is picked up by another worker.
+WORKFLOW_STALL_SECONDS = int(os.environ.get("WORKFLOW_STALL_SECONDS", "120"))
+# Runs one workflow may start per minute; more triggers are dropped and reported (a storm).
+WORKFLOW_RUNS_PER_MINUTE = int(os.environ.get("WORKFLOW_RUNS_PER_MINUTE", "600"))
 
 LOGGING = {
     "version": 1,

@@ -15,10 +15,12 @@ urlpatterns = [
     path("", include("rapport.contacts.urls")),
     path("", include("rapport.savedviews.urls")),
     path("", include("rapport.companies.urls")),
+    path("", include("rapport.notifications.urls")),
     # Settings: workspaces' sections, then those living beside their own code.
     path("", include("rapport.workspaces.pages.urls")),
     path("", include("rapport.customfields.urls")),
     path("", include("rapport.tags.urls")),
+    path("", include("rapport.emailtemplates.urls")),
     path("settings/restore-bin", restore_bin_views.bin_page, name="settings-restore-bin"),
     path(
         "settings/restore-bin/<str:object_type>/<int:record_id>/restore",

@@ -14,9 +14,11 @@ from typing import Any
 from django.db import models
 
 from rapport.activities.models import Activity
+from rapport.automation.models import Workflow
 from rapport.companies.models import Company
 from rapport.contacts.models import Contact
 from rapport.customfields.models import CustomField
+from rapport.emailtemplates.models import EmailTemplate
 from rapport.savedviews.models import SavedView
 from rapport.tags.models import Tag
 
@@ -84,6 +86,24 @@ def _saved_view() -> dict[str, Any]:
     }
 
 
+def _email_template() -> dict[str, Any]:
+    return {
+        "name": f"Template {next(_seq)}",
+        "subject": "Hello {{ contact.first_name }}",
+        "body": 'Dear {{ contact.first_name or "customer" }},\n\nThanks.',
+    }
+
+
+def _workflow() -> dict[str, Any]:
+    return {
+        "name": f"Flow {next(_seq)}",
+        "definition": {
+            "trigger": {"type": "record_created", "object_type": "contact"},
+            "steps": [{"id": "s1", "type": "add_tag", "tag": "new"}],
+        },
+    }
+
+
 RESOURCES: list[Resource] = [
     Resource(
         "contacts",
@@ -148,5 +168,25 @@ RESOURCES: list[Resource] = [
         lambda body: {"name": [body["name"], "Renamed"]},
         lambda item: f"name:eq:{item['name']}",
         soft_delete=False,
+    ),
+    Resource(
+        "email-templates",
+        "/api/v1/email-templates",
+        "email_template",
+        EmailTemplate,
+        _email_template,
+        {"subject": "Welcome, {{ contact.full_name }}"},
+        lambda body: {"subject": [body["subject"], "Welcome, {{ contact.full_name }}"]},
+        lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
+        "workflows",
+        "/api/v1/workflows",
+        "workflow",
+        Workflow,
+        _workflow,
+        {"name": "Renamed"},
+        lambda body: {"name": [body["name"], "Renamed"]},
+        lambda item: f"name:eq:{item['name']}",
     ),
 ]

@@ -29,7 +29,7 @@ from rapport.core.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 LEASE = "event-dispatcher"
-LEASE_TTL = dt.timedelta(seconds=20)
+LEASE_TTL = dt.timedelta(seconds=10)  # renewed every batch
 BATCH_SIZE = 100
 MAX_BATCHES = 50  # per call, so the lease is renewed and other work gets a turn
 MAX_ATTEMPTS = 6

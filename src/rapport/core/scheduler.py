@@ -32,7 +32,7 @@ from rapport.core.models import Schedule
 logger = logging.getLogger(__name__)
 
 LEASE = "scheduler"
-LEASE_TTL = dt.timedelta(seconds=30)
+LEASE_TTL = dt.timedelta(seconds=15)  # renewed every tick; a dead holder is replaced after it
 TICK_SECONDS = 5.0  # how often due schedules are looked for
 POLL_SECONDS = 0.2  # how often the outbox is looked at
 

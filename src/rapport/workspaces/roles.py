@@ -5,8 +5,9 @@ from __future__ import annotations
 from rapport.core.permissions import ACTIONS, SCOPES
 
 # Object types a role grants rights on. Settings objects (user, team, role, custom_field, tag,
-# saved_view, audit, workspace) are usually granted to admins only. "saved_view" covers shared
-# saved views; anyone who may view an object type keeps private views of it without a grant.
+# saved_view, email_template, workflow, audit, workspace) are usually granted to admins only.
+# "saved_view" covers shared saved views; anyone who may view an object type keeps private views
+# of it without a grant.
 OBJECT_TYPES: tuple[str, ...] = (
     "contact",
     "company",
@@ -14,6 +15,8 @@ OBJECT_TYPES: tuple[str, ...] = (
     "tag",
     "custom_field",
     "saved_view",
+    "email_template",
+    "workflow",
     "user",
     "team",
     "role",
@@ -21,7 +24,18 @@ OBJECT_TYPES: tuple[str, ...] = (
     "workspace",
 )
 RECORD_TYPES = ("contact", "company", "activity")
-SETTINGS_TYPES = ("tag", "custom_field", "saved_view", "user", "team", "role", "audit", "workspace")
+SETTINGS_TYPES = (
+    "tag",
+    "custom_field",
+    "saved_view",
+    "email_template",
+    "workflow",
+    "user",
+    "team",
+    "role",
+    "audit",
+    "workspace",
+)
 
 
 def _grants(scope_by_action: dict[str, str], types: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -32,10 +46,14 @@ _ALL: dict[str, str] = {a: "all" for a in ACTIONS}
 _READ_SETTINGS = {
     "tag": {"view": "all"},
     "custom_field": {"view": "all"},
+    "email_template": {"view": "all"},
+    "workflow": {"view": "all"},
     "user": {"view": "all"},
     "team": {"view": "all"},
     "role": {"view": "all"},
 }
+# Managers and marketers write the emails workflows send; deleting one is left to admins.
+_WRITE_TEMPLATES = {"view": "all", "create": "all", "edit": "all"}
 
 BUILTIN_ROLES: dict[str, dict[str, object]] = {
     "owner": {"name": "Owner", "grants": _grants(_ALL, OBJECT_TYPES)},
@@ -57,6 +75,8 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all", "edit": "all"},
             "saved_view": dict(_ALL),
+            "email_template": dict(_WRITE_TEMPLATES),
+            "workflow": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
             "audit": {"view": "all"},
         },
     },
@@ -89,6 +109,8 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             "activity": {"view": "all", "create": "all", "edit": "own"},
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+            "email_template": dict(_WRITE_TEMPLATES),
+            "workflow": {"view": "all", "create": "all", "edit": "own", "delete": "own"},
         },
     },
     "read_only": {
