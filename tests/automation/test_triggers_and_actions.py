@@ -23,8 +23,8 @@ from tests.conftest import make_member
 pytestmark = pytest.mark.django_db
 
 
-def step(step_id: str, kind: str, **fields: object) -> dict[str, object]:
-    return {"id": step_id, "type": kind, **fields}
+def step(step_id: str, step_type: str, **fields: object) -> dict[str, object]:
+    return {"id": step_id, "type": step_type, **fields}
 
 
 def stage_to(value: str) -> list[dict[str, object]]:
@@ -284,3 +284,27 @@ def test_a_refused_value_fails_the_run_and_five_failures_pause_the_workflow(owne
     create_contact(owner, {"first_name": "After the pause"})
     drive()
     assert WorkflowRun.objects.count() == 5
+
+
+def test_many_workflows_are_matched_together_including_tag_conditions(owner) -> None:
+    flows = {
+        name: active_workflow(owner, {
+            "trigger": contact_trigger("record_updated"), "conditions": condition,
+            "steps": [step("s1", "create_activity", kind="note", body=name)],
+        }, name=name)
+        for name, condition in [
+            ("london", {"field": "city", "op": "eq", "value": "London"}),
+            ("paris", {"field": "city", "op": "eq", "value": "Paris"}),
+            ("vip", {"field": "tags", "op": "eq", "value": "vip"}),
+            ("not-vip", {"field": "tags", "op": "neq", "value": "vip"}),
+            ("always", None),
+        ]
+    }  # fmt: skip
+    ada = create_contact(owner, {"first_name": "Ada", "tags": ["vip", "board"]})
+    update_contact(owner, ada.pk, {"city": "London"})
+    drive()
+    started = set(WorkflowRun.objects.values_list("workflow__name", flat=True))
+    assert started == {"london", "vip", "always"}
+    assert {f.pk for f in flows.values()} >= set(
+        WorkflowRun.objects.values_list("workflow_id", flat=True)
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from rapport.automation.definitions import Condition
 from rapport.automation.record_types import RecordType
@@ -73,3 +73,41 @@ def record_matches(
     principal: Principal, kind: RecordType, condition: Condition | None, record_id: int
 ) -> bool:
     return record_id in matching_ids(principal, kind, condition, [record_id])
+
+
+def _leaves(condition: Condition) -> list[Condition]:
+    groups = (condition.all or []) + (condition.any or [])
+    if condition.all is None and condition.any is None:
+        return [condition]
+    return [leaf for child in groups for leaf in _leaves(child)]
+
+
+def _has_many(condition: Condition, fields: dict[str, FilterField]) -> bool:
+    """Whether a leaf tests a many-valued field (tags, emails): such a condition is tested
+    with filter(), whose "has none equal" semantics a per-row annotation cannot give."""
+    return any(getattr(fields.get(leaf.field or ""), "many", False) for leaf in _leaves(condition))
+
+
+def matching_workflows(
+    principal: Principal,
+    kind: RecordType,
+    conditions: dict[int, Condition | None],
+    record_id: int,
+) -> set[int]:
+    """Which workflows' conditions the record meets, in one query for all of them (each
+    condition an annotated boolean), so 100 active workflows cost one query per event."""
+    fields = kind.condition_fields(principal.workspace_id)
+    tested = {k: c for k, c in conditions.items() if c is not None and not _has_many(c, fields)}
+    one_by_one = {k: c for k, c in conditions.items() if c is not None and k not in tested}
+    queryset = kind.with_custom(
+        kind.queryset(principal).filter(pk=record_id), principal.workspace_id
+    )
+    flags = {f"w{k}": ExpressionWrapper(condition_q(c, fields), output_field=BooleanField())
+             for k, c in tested.items()}  # fmt: skip
+    rows = list(queryset.annotate(**flags).values_list("pk", *flags))
+    if not rows:
+        return set()  # gone, or not visible
+    matched = {k for k, c in conditions.items() if c is None}
+    matched |= {k for i, k in enumerate(tested, start=1) if any(row[i] for row in rows)}
+    matched |= {k for k, c in one_by_one.items() if record_matches(principal, kind, c, record_id)}
+    return matched

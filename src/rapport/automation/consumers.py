@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import F
 
 from rapport.automation import definitions as d
-from rapport.automation.conditions import record_matches
-from rapport.automation.engine import parsed_version, start_run, workflow_principal
+from rapport.automation.conditions import matching_workflows
+from rapport.automation.engine import parsed_version, start_run
 from rapport.automation.models import Workflow
 from rapport.automation.record_types import RECORD_TYPES
 from rapport.core import ratelimit
@@ -85,6 +85,7 @@ def handle_event(event: Event) -> None:
         object_type=event.object_type,
         trigger_type__in=_TRIGGERS_OF[verb],
     ).select_related("current_version")
+    candidates: dict[int, tuple[Workflow, d.Definition]] = {}
     for workflow in workflows:
         if workflow.activated_at is not None and event.occurred_at < workflow.activated_at:
             continue
@@ -94,12 +95,19 @@ def handle_event(event: Event) -> None:
             trigger, event.payload.get("changes", {})
         ):
             continue
-        if verb != "deleted" and not record_matches(
-            workflow_principal(workflow, event.depth), kind, definition.conditions, event.object_id
-        ):
-            continue
+        candidates[workflow.pk] = (workflow, definition)
+    if not candidates:
+        return
+    if verb == "deleted":  # the record is in the restore bin: conditions cannot be tested
+        matched = set(candidates)
+    else:
+        principal = system_principal(event.workspace_id)
+        conditions = {pk: definition.conditions for pk, (_, definition) in candidates.items()}
+        matched = matching_workflows(principal, kind, conditions, event.object_id)
+    for pk in sorted(matched):
+        workflow, definition = candidates[pk]
         if storm(workflow):
             continue
-        details = {"type": trigger.type, "event_id": event.id, "event": event.name,
+        details = {"type": definition.trigger.type, "event_id": event.id, "event": event.name,
                    "payload": event.payload, "actor_user_id": event.actor_user_id}  # fmt: skip
         start_run(workflow, f"event:{event.id}", details, event.object_id, event.depth)
