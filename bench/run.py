@@ -81,8 +81,32 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not answer /healthz within 60 s")
 
 
-def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
+def _search_sql(ws: int, words: list[str], object_type: str) -> tuple[str, list[Any]]:
+    """As rapport.search.queries for one type: up to 200 word-start and 200 anywhere candidates
+    from the text index, then sorted."""
     from django.db import connection
+
+    if connection.vendor == "sqlite":  # the type's own FTS5 trigram table
+        fts = f"search_searchentry_fts_{object_type}"
+        match = (
+            f"id IN (SELECT f.rowid FROM {fts} f JOIN search_searchentry e ON e.id = f.rowid "
+            f"WHERE {fts} MATCH %s AND e.workspace_id = %s LIMIT 2000)"
+        )
+        params = [(ws, f'"{w}"', ws, f"{w}%", f"% {w}%", ws, f'"{w}"', ws) for w in words]
+    else:
+        match = "text LIKE %s"  # answered by the pg_trgm GIN index
+        params = [(ws, f"%{w}%", f"{w}%", f"% {w}%", ws, f"%{w}%") for w in words]
+    scope = f"workspace_id = %s AND object_type = '{object_type}' AND {match}"
+    sql = (
+        "SELECT id, title, subtitle FROM search_searchentry WHERE id IN "
+        f"(SELECT id FROM search_searchentry WHERE {scope} AND (text LIKE %s OR text LIKE %s) "
+        f"LIMIT 200) OR id IN (SELECT id FROM search_searchentry WHERE {scope} LIMIT 200) "
+        "ORDER BY title LIMIT 20"
+    )
+    return sql, params
+
+
+def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
 
     from bench.load import Probe
     from rapport.contacts.models import Contact
@@ -96,25 +120,7 @@ def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
         {n.lower() for n in Contact.objects.filter(pk__in=ids).values_list("last_name", flat=True)}
     )
     ws = workspace_id
-    if connection.vendor == "sqlite":
-        # The search app's SQLite path: the FTS5 trigram table, as rapport.search.queries does.
-        match = (
-            "id IN (SELECT f.rowid FROM search_searchentry_fts f JOIN search_searchentry e "
-            "ON e.id = f.rowid WHERE search_searchentry_fts MATCH %s AND e.workspace_id = %s "
-            "AND e.object_type = 'contact' LIMIT 2000)"
-        )
-        search_params = [(ws, f'"{w}"', ws, f"{w}%", f"% {w}%", ws, f'"{w}"', ws) for w in words]
-    else:
-        match = "text LIKE %s"  # answered by the pg_trgm GIN index
-        search_params = [(ws, f"%{w}%", f"{w}%", f"% {w}%", ws, f"%{w}%") for w in words]
-    # As rapport.search.queries: up to 200 word-start and 200 anywhere candidates, then sorted.
-    scope = f"workspace_id = %s AND object_type = 'contact' AND {match}"
-    search_sql = (
-        "SELECT id, title, subtitle FROM search_searchentry WHERE id IN "
-        f"(SELECT id FROM search_searchentry WHERE {scope} AND (text LIKE %s OR text LIKE %s) "
-        f"LIMIT 200) OR id IN (SELECT id FROM search_searchentry WHERE {scope} LIMIT 200) "
-        "ORDER BY title LIMIT 20"
-    )
+    searches = [_search_sql(ws, words, object_type) for object_type in ("contact", "company")]
     live = "workspace_id = %s AND deleted_at IS NULL"
     return [
         Probe("get contact", [f"/api/v1/contacts/{i}" for i in ids], [
@@ -133,7 +139,7 @@ def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
             (f"SELECT * FROM activities_activity WHERE {live} AND contact_id = %s "
              "ORDER BY occurred_at DESC, id DESC LIMIT 51", [(ws, i) for i in ids]),
         ]),
-        Probe("search", [f"/api/v1/search?q={w}" for w in words], [(search_sql, search_params)]),
+        Probe("search", [f"/api/v1/search?q={w}" for w in words], searches),
     ]  # fmt: skip
 
 

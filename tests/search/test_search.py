@@ -226,14 +226,26 @@ def test_search_api_respects_the_token_users_scope(workspace, ada) -> None:
     assert [hit["id"] for hit in body["results"]["contact"]] == [ada.pk]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
-def test_sqlite_fts_table_mirrors_the_entries(ada) -> None:
+def _fts_rowids(object_type: str, phrase: str) -> list[int]:
+    table = f"search_searchentry_fts_{object_type}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM search_searchentry_fts WHERE search_searchentry_fts MATCH ?",
-            ['"analytical"'],
-        )
-        assert [row[0] for row in cursor.fetchall()] == [SearchEntry.objects.get().pk]
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [phrase])  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_sqlite_fts_tables_mirror_each_types_entries(workspace, ada) -> None:  # type: ignore[no-untyped-def]
+    acme = _indexed_company(workspace, name="Analytical Engines Ltd")
+    entry = SearchEntry.objects.get(object_type="contact")
+    company_entry_id = SearchEntry.objects.get(object_type="company").pk
+    assert _fts_rowids("contact", '"analytical"') == [entry.pk]
+    assert _fts_rowids("company", '"analytical"') == [company_entry_id]
+    acme.name = "Difference Works"
+    index_record(**company_entry(acme))
+    assert _fts_rowids("company", '"analytical"') == []
+    assert _fts_rowids("company", '"difference"') == [company_entry_id]
+    remove_record(workspace.pk, "contact", ada.pk)
+    assert _fts_rowids("contact", '"analytical"') == []
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_trgm index")

@@ -24,14 +24,15 @@ MIN_INFIX = 3  # trigram indexes cannot match shorter substrings
 MAX_LIMIT = 50
 CANDIDATES = 200  # entries ranked per type and query (see _matches)
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
-# SQLite's FTS5 table mirrors search_searchentry (see the search migrations).
-# The FTS5 index holds every workspace's entries. Joining back to the entries lets the scan stop
-# after FTS_SCAN matches of this workspace and type, in rowid order, instead of collecting every
-# match of a common word first (a surname can match tens of thousands of entries).
+# SQLite: one FTS5 table per object type mirrors that type's search entries (see the search
+# migrations), so a company search never reads contact entries. The index holds every
+# workspace's entries; joining back to the entries lets the scan stop after FTS_SCAN matches of
+# this workspace, in rowid order, instead of collecting every match of a common word first (a
+# surname can match tens of thousands of entries).
 _FTS_IDS = (
-    "SELECT f.rowid FROM search_searchentry_fts f JOIN search_searchentry e ON e.id = f.rowid "
-    "WHERE search_searchentry_fts MATCH %s AND e.workspace_id = %s AND e.object_type = %s "
-    "LIMIT %s"
+    "SELECT f.rowid FROM search_searchentry_fts_{object_type} f "
+    "JOIN search_searchentry e ON e.id = f.rowid "
+    "WHERE search_searchentry_fts_{object_type} MATCH %s AND e.workspace_id = %s LIMIT %s"
 )
 FTS_SCAN = 2000  # SQLite: matches read from the text index per query, before ranking
 
@@ -69,8 +70,9 @@ def _match(words: list[str], workspace_id: int, object_type: str) -> Q:
     if connection.vendor == "sqlite":
         phrases = " ".join('"{}"'.format(w.replace('"', '""')) for w in long_words)
         # Fixed SQL; the words are a bound parameter.
-        params = [phrases, workspace_id, object_type, FTS_SCAN]
-        return match & Q(pk__in=RawSQL(_FTS_IDS, params))  # noqa: S611
+        params = [phrases, workspace_id, FTS_SCAN]
+        sql = _FTS_IDS.format(object_type=object_type)  # one of TYPES, checked by _parse_types
+        return match & Q(pk__in=RawSQL(sql, params))  # noqa: S611
     for word in long_words:  # PostgreSQL answers LIKE '%word%' from the pg_trgm GIN index
         match &= Q(text__contains=word)
     return match
