@@ -76,3 +76,19 @@ def test_every_bad_term_is_reported_with_its_field(workspace) -> None:
         ("filter", "birthday"),
         ("filter",),
     ]
+
+
+def test_a_choice_compares_exactly_with_the_value_lower_cased(workspace) -> None:  # type: ignore[no-untyped-def]
+    fields = {"stage": FilterField("lifecycle_stage", "choice")}
+    for name, stage in [("Ann", "customer"), ("Bob", "lead"), ("Cy", "")]:
+        Contact.objects.create(workspace=workspace, first_name=name, lifecycle_stage=stage)
+
+    def names(*terms: str) -> list[str]:
+        qs = Contact.objects.filter(workspace=workspace).filter(filters_q(fields, list(terms)))
+        return sorted(qs.values_list("first_name", flat=True))
+
+    assert names("stage:eq:Customer") == ["Ann"]
+    assert names("stage:in:LEAD,customer") == ["Ann", "Bob"]
+    assert names("stage:is-empty:true") == ["Cy"]
+    sql = str(Contact.objects.filter(filters_q(fields, ["stage:eq:customer"])).query)
+    assert "LIKE" not in sql.upper()  # an index can answer it

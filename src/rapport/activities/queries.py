@@ -18,13 +18,13 @@ from rapport.core.pagination import Page, decode_cursor, encode_cursor, keyset_p
 from rapport.core.permissions import Principal, visible
 
 FILTER_FIELDS = {
-    "kind": FilterField("kind"),
+    "kind": FilterField("kind", "choice"),
     "subject": FilterField("subject"),
     "contact_id": FilterField("contact_id", "id"),
     "company_id": FilterField("company_id", "id"),
     "owner_id": FilterField("owner_id", "id"),
     "assignee_id": FilterField("assignee_id", "id"),
-    "priority": FilterField("priority"),
+    "priority": FilterField("priority", "choice"),
     "is_done": FilterField("is_done", "boolean"),
     "due_at": FilterField("due_at", "datetime"),
     "occurred_at": FilterField("occurred_at", "datetime"),

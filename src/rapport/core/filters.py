@@ -3,6 +3,10 @@
 Operators: eq, neq, contains, starts-with, gt, gte, lt, lte, in (comma-separated), is-empty
 (value true/false). Each resource declares which fields can be filtered and their kinds, so a
 value is coerced (and rejected with a field-level error) before it reaches the database.
+
+Text compares case-insensitively. A "choice" (a field holding one of fixed lower-case values,
+like a lifecycle stage) compares exactly, with the value lower-cased: on SQLite a
+case-insensitive comparison is a LIKE, which no index answers.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rapport.core.errors import FieldError, Invalid
 
 OPERATORS = ("eq", "neq", "contains", "starts-with", "gt", "gte", "lt", "lte", "in", "is-empty")
 TEXT_ONLY = {"contains", "starts-with"}
+TEXTUAL = {"text", "choice"}
 
 
 def _bool(raw: str) -> bool:
@@ -38,6 +43,7 @@ def _id(raw: str) -> int:
 
 COERCE: dict[str, Callable[[str], Any]] = {
     "text": str,
+    "choice": lambda raw: raw.strip().lower(),
     "integer": int,
     "decimal": decimal.Decimal,
     "date": dt.date.fromisoformat,
@@ -84,12 +90,12 @@ def term_q(fields: dict[str, FilterField], term: str) -> Q:
         raise Invalid.on(
             ("filter", name), f"Unknown operator {op!r}; use one of {', '.join(OPERATORS)}."
         )
-    if op in TEXT_ONLY and field.kind != "text":
+    if op in TEXT_ONLY and field.kind not in TEXTUAL:
         raise Invalid.on(("filter", name), f"{op} works on text fields only.")
     path = field.path
     if op == "is-empty":
         empty = Q(**{f"{path}__isnull": True})
-        if field.kind == "text":
+        if field.kind in TEXTUAL:
             empty |= Q(**{path: ""})
         return empty if _coerce(FilterField(path, "boolean"), name, raw) else ~empty
     if op == "in":
