@@ -121,6 +121,20 @@ def test_tasks_are_due_around_today(seeded: Seeded) -> None:
         assert task.is_done == (task.done_at is not None)
 
 
+def test_the_first_start_sends_no_reminders_for_tasks_already_past_due(seeded: Seeded) -> None:
+    from rapport.notifications.services import remind_due_tasks
+
+    now = timezone.now()
+    assert remind_due_tasks(now - dt.timedelta(minutes=20)) == 0
+    upcoming = Activity.objects.filter(
+        workspace=seeded.workspace,
+        kind="task",
+        is_done=False,
+        due_at__gt=now + dt.timedelta(days=1),
+    )
+    assert upcoming.filter(reminded_at__isnull=True).exists()  # still reminded when due
+
+
 def test_demo_if_empty_does_nothing_the_second_time() -> None:
     call_command("demo", "--if-empty", "--contacts", "20", stdout=StringIO())
     counts = (Workspace.objects.count(), User.objects.count(), Contact.objects.count())

@@ -294,4 +294,9 @@ def seed_demo(
     workspace, users = create_demo_users(name)
     seeded = populate_workspace(workspace, users, size or DemoSize(), seed)
     _make_owner_extras(seeded, random.Random(seed))
+    # Made-up tasks already past due were "reminded" long ago: a first `make run` should not
+    # send dozens of overdue-task emails. Upcoming ones are reminded as they come due.
+    Activity.objects.filter(workspace=workspace, kind="task", due_at__lte=timezone.now()).update(
+        reminded_at=timezone.now()
+    )
     return seeded
