@@ -308,3 +308,33 @@ def test_many_workflows_are_matched_together_including_tag_conditions(owner) -> 
     assert {f.pk for f in flows.values()} >= set(
         WorkflowRun.objects.values_list("workflow_id", flat=True)
     )
+
+
+def test_assign_a_user_remove_a_tag_and_create_the_contacts_company(owner) -> None:
+    rep, _ = make_member(owner_workspace(owner), "sales_rep")
+    active_workflow(owner, {"trigger": contact_trigger(), "steps": [
+        step("own", "assign_owner", mode="user", user_id=rep.pk),
+        step("untag", "remove_tag", tag="cold"),
+        step("co", "create_record", object_type="company", fields={"name": "Analytical Engines"}),
+    ]})  # fmt: skip
+    ada = create_contact(owner, {"first_name": "Ada", "tags": ["cold", "board"]})
+    drive()
+    ada = Contact.objects.get(pk=ada.pk)
+    assert ada.owner_id == rep.pk
+    assert list(ada.tags.values_list("name", flat=True)) == ["board"]
+    assert ada.company is not None and ada.company.name == "Analytical Engines"
+    assert ada.company.owner_id == rep.pk  # the new company goes to the contact's owner
+
+
+def test_wait_until_a_date_field_at_a_time_of_day(owner) -> None:
+    active_workflow(owner, {"trigger": contact_trigger(), "steps": [
+        step("w", "wait", until_field="birthday", offset_days=-1, at="08:30"),
+        step("t", "add_tag", tag="birthday-eve"),
+    ]})  # fmt: skip
+    t0 = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+    create_contact(owner, {"first_name": "Ada", "birthday": "2026-06-10"})
+    create_contact(owner, {"first_name": "Bob"})  # no birthday: no wait
+    drive(t0)
+    waits = dict(WorkflowRun.objects.values_list("status", "wake_at"))
+    assert waits["waiting"] == dt.datetime(2026, 6, 9, 8, 30, tzinfo=dt.UTC)
+    assert "succeeded" in waits
