@@ -96,3 +96,32 @@ def test_core_housekeeping_is_scheduled() -> None:
     ran = scheduler.run_due_schedules("w", now=timezone.now())
     assert {"purge-events", "purge-idempotency", "purge-restore-bin"} <= set(ran)
     assert Schedule.objects.filter(last_error="").count() == len(ran)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_threads_dispatch_events_and_run_schedules_until_stopped(
+    schedules: None,
+) -> None:
+    import threading
+    import time
+
+    from rapport.contacts.services import create_contact
+    from rapport.core.models import OutboxEvent
+    from tests.conftest import make_workspace, owner_principal
+
+    create_contact(owner_principal(make_workspace()), {"first_name": "Ada"})
+    stop = threading.Event()
+    threads = scheduler.start_loops("thread-test", stop)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists() and RUNS:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+    assert len(RUNS) == 1  # the every-minute schedule ran once
+    assert not any(thread.is_alive() for thread in threads)

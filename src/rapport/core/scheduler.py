@@ -7,7 +7,7 @@ at a time however many workers run. Each schedule's next run is counted from whe
 so after downtime a missed run is caught up once, not once per missed interval; the work
 itself must be safe to run twice (a crash between the work and the bookkeeping repeats it).
 
-The same loop polls the event outbox and runs the dispatcher, so an event's consumers act
+A second thread polls the event outbox and runs the dispatcher, so an event's consumers act
 within a fraction of a second of its commit.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -91,20 +91,42 @@ def _run(work: ScheduledWork, now: dt.datetime) -> str:
     return ""
 
 
-def run_loop(holder: str, stop: threading.Event) -> None:
-    """Until `stop` is set: due schedules every TICK_SECONDS, pending events as they come."""
-    last_tick = quiet_until = 0.0
+def run_schedule_loop(holder: str, stop: threading.Event) -> None:
+    """Until `stop` is set: run due schedules every TICK_SECONDS."""
     while not stop.is_set():
         close_old_connections()
         try:
-            if time.monotonic() - last_tick >= TICK_SECONDS:
-                last_tick = time.monotonic()
-                run_due_schedules(holder)
+            run_due_schedules(holder)
+        except Exception:
+            logger.exception("scheduler loop")
+        stop.wait(TICK_SECONDS)
+    connections.close_all()  # this thread's connections
+
+
+def run_dispatch_loop(holder: str, stop: threading.Event) -> None:
+    """Until `stop` is set: dispatch pending events as they come (a thread of its own, so slow
+    scheduled work never holds events back)."""
+    quiet_until = 0.0
+    while not stop.is_set():
+        close_old_connections()
+        try:
             # When nothing went out (another worker holds the lease, or what is pending waits
             # for a retry), look again in a second rather than at every poll.
             pending = time.monotonic() >= quiet_until and has_pending_events()
             if pending and dispatch_events(holder) == 0:
                 quiet_until = time.monotonic() + 1.0
         except Exception:
-            logger.exception("scheduler loop")
+            logger.exception("dispatch loop")
         stop.wait(POLL_SECONDS)
+    connections.close_all()  # this thread's connections
+
+
+def start_loops(holder: str, stop: threading.Event) -> list[threading.Thread]:
+    """The scheduler and the dispatcher, each in a daemon thread."""
+    threads = [
+        threading.Thread(target=loop, args=(holder, stop), name=loop.__name__, daemon=True)
+        for loop in (run_schedule_loop, run_dispatch_loop)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads

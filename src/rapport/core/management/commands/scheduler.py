@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rapport.core.management.commands.worker import holder_name
-from rapport.core.scheduler import run_loop
+from rapport.core.scheduler import start_loops
 
 
 class Command(BaseCommand):
@@ -26,4 +26,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         self.stdout.write("Scheduler running; Ctrl-C to stop.")
-        run_loop(holder_name(), stop)
+        for thread in start_loops(holder_name(), stop):
+            while thread.is_alive():
+                thread.join(1.0)

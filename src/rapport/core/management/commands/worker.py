@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from rapport.core.dispatch import dispatch_events
-from rapport.core.scheduler import run_loop
+from rapport.core.scheduler import start_loops
 
 JOB_POLL_SECONDS = 0.2  # an idle worker looks for jobs this often (django-tasks default: 1 s)
 
@@ -39,10 +39,7 @@ class Command(BaseCommand):
         if options["batch"]:
             dispatch_events(holder_name())
         elif not options["no_scheduler"]:
-            thread = threading.Thread(
-                target=run_loop, args=(holder_name(), stop), name="scheduler", daemon=True
-            )
-            thread.start()
+            start_loops(holder_name(), stop)
         extra: dict[str, Any] = {"batch": True, "startup_delay": False} if options["batch"] else {}
         if options["max_tasks"]:
             extra["max_tasks"] = options["max_tasks"]
