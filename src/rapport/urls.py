@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("rapport.savedviews.urls")),
     path("", include("rapport.companies.urls")),
     path("", include("rapport.notifications.urls")),
+    path("", include("rapport.automation.urls")),
     # Settings: workspaces' sections, then those living beside their own code.
     path("", include("rapport.workspaces.pages.urls")),
     path("", include("rapport.customfields.urls")),
