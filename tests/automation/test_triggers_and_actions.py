@@ -280,7 +280,8 @@ def test_a_refused_value_fails_the_run_and_five_failures_pause_the_workflow(owne
     assert RunStep.objects.filter(run=run, status="failed").count() == 1  # no retry: permanent
     workflow.refresh_from_db()
     assert not workflow.is_active and "Paused after 5 failed runs" in workflow.paused_reason
-    assert Notification.objects.filter(kind="workflow_failed", user_id=owner.user_id).exists()
+    paused = Notification.objects.get(kind="workflow_failed", user_id=owner.user_id)
+    assert paused.url == f"/workflows/{workflow.pk}"  # the bell leads to the workflow
     create_contact(owner, {"first_name": "After the pause"})
     drive()
     assert WorkflowRun.objects.count() == 5

@@ -48,7 +48,11 @@ REMIND_BEFORE = dt.timedelta(minutes=15)  # a task is reminded this long before 
 REMIND_BATCH = 500  # tasks per reminder run; the next run (a minute later) takes the rest
 SETTINGS_URL = "/settings/notifications"
 # The page of each object type a notification can link to; an activity links to its record's.
-RECORD_PAGES = {"contact": "/contacts/{id}", "company": "/companies/{id}"}
+RECORD_PAGES = {
+    "contact": "/contacts/{id}",
+    "company": "/companies/{id}",
+    "workflow": "/workflows/{id}",
+}
 
 
 def _clip(text: str, size: int) -> str:
