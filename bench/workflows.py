@@ -199,7 +199,7 @@ def bench_one(db: str, contacts: int, workflows: int, quick: bool) -> dict[str, 
     contacts_of = Contact.objects.filter(workspace_id=data["workspace_id"])
     ids = list(contacts_of.values_list("pk", flat=True)[:20000])
     connections.close_all()
-    env = _server_env(url, var_dir)
+    env = _server_env(url, var_dir) | {"EMAIL_URL": "dummy://"}
     cmd = [sys.executable, "-m", "rapport.cli", "worker"]
     worker = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603 - fixed argv
     try:

@@ -188,12 +188,15 @@ EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEV else "smtp://127.0.0
 
 
 def _email_settings(url: str) -> dict[str, object]:
-    """Turn EMAIL_URL (smtp://user:pass@host:port, smtp+tls://, smtp+ssl://, console://)."""
+    """Turn EMAIL_URL (smtp://user:pass@host:port, smtp+tls://, smtp+ssl://, console://,
+    dummy://)."""
     from urllib.parse import unquote, urlparse
 
     parsed = urlparse(url)
     if parsed.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme == "dummy":  # emails are dropped (benchmarks, staging copies)
+        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     if parsed.scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {parsed.scheme!r} is not supported")
     return {

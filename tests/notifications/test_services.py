@@ -262,6 +262,7 @@ def test_due_tasks_are_reminded_once_when_due_within_15_minutes_of_now(workspace
     soon = make_task(ada_p, grace, NOW + 15 * MINUTE, assignee_id=bob.pk, subject="Call Grace")
     make_task(ada_p, grace, NOW + 16 * MINUTE, assignee_id=bob.pk, subject="Later")
     make_task(ada_p, grace, NOW - dt.timedelta(days=1), assignee_id=None, subject="Overdue")
+    make_task(ada_p, grace, NOW - dt.timedelta(days=4), subject="Long forgotten")  # too late
     done = make_task(ada_p, grace, NOW - MINUTE, subject="Done")
     complete_task(ada_p, done.pk)
     deleted = make_task(ada_p, grace, NOW - MINUTE, subject="Deleted")

@@ -46,6 +46,10 @@ SEND_EMAIL_JOB = "rapport.notifications.jobs.send_notification_email"
 MAX_IDS = 200  # ids one mark-read call takes
 REMIND_BEFORE = dt.timedelta(minutes=15)  # a task is reminded this long before it is due
 REMIND_BATCH = 500  # tasks per reminder run; the next run (a minute later) takes the rest
+# A task that came due while reminders were not running (downtime, an import of old tasks) is
+# still reminded if it is at most this late; older ones show as overdue in My tasks instead of
+# arriving as a flood of stale reminders.
+REMIND_CATCH_UP = dt.timedelta(days=3)
 SETTINGS_URL = "/settings/notifications"
 # The page of each object type a notification can link to; an activity links to its record's.
 RECORD_PAGES = {
@@ -302,7 +306,8 @@ def _remind(task: Activity) -> None:
 
 
 def remind_due_tasks(now: dt.datetime) -> int:
-    """Remind the assignee (or else the owner) of each open task due by `now` + 15 minutes.
+    """Remind the assignee (or else the owner) of each open task due by `now` + 15 minutes
+    (and not more than REMIND_CATCH_UP ago).
 
     System work across every workspace, run by the scheduler with its clock. Each task is
     marked reminded (`reminded_at`, bookkeeping that is neither versioned nor audited) in the
@@ -316,6 +321,7 @@ def remind_due_tasks(now: dt.datetime) -> int:
             deleted_at__isnull=True,
             reminded_at__isnull=True,
             due_at__lte=now + REMIND_BEFORE,
+            due_at__gt=now - REMIND_CATCH_UP,
         )
         .select_related("workspace")
         .order_by("due_at", "id")[:REMIND_BATCH]
