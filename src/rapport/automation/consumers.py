@@ -110,4 +110,4 @@ def handle_event(event: Event) -> None:
             continue
         details = {"type": definition.trigger.type, "event_id": event.id, "event": event.name,
                    "payload": event.payload, "actor_user_id": event.actor_user_id}  # fmt: skip
-        start_run(workflow, f"event:{event.id}", details, event.object_id, event.depth)
+        start_run(workflow, f"event:{event.id}", details, event.object_id, event.depth, inline=True)

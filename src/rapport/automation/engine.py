@@ -13,17 +13,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rapport.automation import definitions as d
 from rapport.automation.actions import EXTERNAL, Outcome, StepContext, perform
 from rapport.automation.models import (
-    OPEN_STATUSES,
     RunStep,
     Workflow,
     WorkflowRun,
@@ -43,6 +43,7 @@ RETRY_BASE = dt.timedelta(seconds=30)  # then 2, 8 minutes: x4 each time
 PAUSE_AFTER_FAILURES = 5  # failed runs in a row before the workflow is paused
 MAX_STEPS_PER_JOB = 200
 JOB = "rapport.automation.jobs.execute_workflow_run"
+REQUEUE_AFTER = dt.timedelta(minutes=2)  # a queued run nobody took for this long is sent again
 
 
 _PARSED: dict[tuple[int, str], d.Definition] = {}
@@ -80,8 +81,13 @@ def start_run(
     trigger: dict[str, Any],
     object_id: int | None,
     depth: int = 0,
+    inline: bool = False,
 ) -> WorkflowRun | None:
-    """Start a run of the current version, once per trigger key; None if it already ran."""
+    """Start a run of the current version, once per trigger key; None if it already ran.
+
+    A job runs it; or, `inline`, the current thread right after the transaction commits (the
+    dispatcher: no queue in between). A run that never got going is re-queued by the sweep.
+    """
     version = workflow.current_version
     definition = parsed_version(version)
     assert version is not None  # parsed_version raised otherwise
@@ -96,12 +102,16 @@ def start_run(
                 object_type=workflow.object_type if object_id is not None else "",
                 object_id=object_id,
                 status="queued",
+                wake_at=timezone.now(),  # for a queued run: since when it waits
                 cursor=definition.steps[0].id,
                 depth=depth,
             )
     except IntegrityError:
         return None
-    enqueue_on_commit(JOB, run.pk)
+    if inline:  # the dispatcher runs it as soon as its batch commits, in its own thread
+        transaction.on_commit(lambda: execute_run(run.pk, hand_off=True), robust=True)
+    else:
+        enqueue_on_commit(JOB, run.pk)
     return run
 
 
@@ -142,50 +152,79 @@ def _context(run: WorkflowRun, now: dt.datetime) -> StepContext:
     return StepContext(run, workflow, workflow_principal(workflow, run.depth), kind, now)
 
 
-def execute_run(run_id: int, now: dt.datetime | None = None) -> str:
-    """Run steps until the run waits, ends or fails; returns its status."""
+def execute_run(run_id: int, now: dt.datetime | None = None, hand_off: bool = False) -> str:
+    """Run steps until the run waits, ends or fails; returns its status.
+
+    With `hand_off` (the dispatcher running a run it just started), a step that calls out is
+    left to a job instead, so the dispatcher never waits on the network.
+    """
+    token = uuid.uuid4().hex
     status = ""
     for _ in range(MAX_STEPS_PER_JOB):
-        status, more = _advance(run_id, now or timezone.now())
+        status, more = _advance(run_id, now or timezone.now(), token, hand_off)
         if not more:
             break
     return status
 
 
-def _claim(run_id: int, now: dt.datetime) -> WorkflowRun | None:
-    """Lock the run if it is due to go on, and mark it running for this worker."""
-    run = (
+def _claimable(now: dt.datetime, token: str) -> Q:
+    """Runs due to go on: queued or woken, or running for this claim or for a dead worker."""
+    due = Q(status__in=("queued", "waiting", "retrying")) & (
+        Q(wake_at__isnull=True) | Q(wake_at__lte=now) | Q(status="queued")
+    )
+    return due | Q(status="running", claim=token) | Q(status="running", lease_until__lt=now)
+
+
+def _claim(run_id: int, now: dt.datetime, token: str) -> WorkflowRun | None:
+    """Take the run for this worker with one conditional UPDATE (atomic on SQLite too), so two
+    workers, or a job and the dispatcher, never run the same step; then read it."""
+    lease = now + dt.timedelta(seconds=settings.WORKFLOW_STALL_SECONDS)
+    taken = WorkflowRun.objects.filter(_claimable(now, token), pk=run_id).update(
+        status="running", claim=token, lease_until=lease, wake_at=None
+    )
+    if not taken:
+        return None
+    return WorkflowRun.objects.select_related("workflow", "version").get(pk=run_id)
+
+
+def _held(run_id: int, token: str) -> WorkflowRun | None:
+    """The run, locked, while this worker's claim holds."""
+    return (
         WorkflowRun.objects.select_for_update()
         .select_related("workflow", "version")
-        .filter(pk=run_id, status__in=OPEN_STATUSES)
+        .filter(pk=run_id, status="running", claim=token)
         .first()
     )
-    if run is None or (run.wake_at is not None and run.wake_at > now):
-        return None
-    run.status = "running"
-    run.wake_at = None
-    run.lease_until = now + dt.timedelta(seconds=settings.WORKFLOW_STALL_SECONDS)
-    return run
 
 
-def _advance(run_id: int, now: dt.datetime) -> tuple[str, bool]:
+def _hand_over(run: WorkflowRun, now: dt.datetime) -> tuple[str, bool]:
+    """Give the run back to the queue for a job to go on with."""
+    WorkflowRun.objects.filter(pk=run.pk, claim=run.claim).update(
+        status="queued", claim="", lease_until=None, wake_at=now
+    )
+    enqueue_on_commit(JOB, run.pk)
+    return "queued", False
+
+
+def _advance(run_id: int, now: dt.datetime, token: str, hand_off: bool) -> tuple[str, bool]:
     """One step; (status, whether to go on)."""
     with transaction.atomic():
-        run = _claim(run_id, now)
+        run = _claim(run_id, now, token)
         if run is None:
             return "", False
         definition = definition_of(run)
         if not run.cursor:
             return _finish(run, "succeeded", now), False
         step = _index(definition.steps)[run.cursor][0]
-        run.save(update_fields=["status", "wake_at", "lease_until"])
+        if step.type in EXTERNAL and hand_off:
+            return _hand_over(run, now)
     outcome: Outcome | BaseException | None = None
     if step.type in EXTERNAL:
         outcome = _attempt(run, step, now)  # the network call, outside any transaction
     with transaction.atomic():
-        run = _claim(run_id, now)
+        run = _held(run_id, token)
         if run is None or run.cursor != step.id:
-            return "", False  # another worker moved it on meanwhile
+            return "", False  # another worker took over (this one was presumed dead)
         if outcome is None:
             try:
                 with transaction.atomic():
@@ -305,15 +344,17 @@ def _pause_if_failing(workflow_id: int, error: str) -> None:
 
 
 def wake_runs(now: dt.datetime) -> int:
-    """Scheduled: send due waiting and retrying runs, and runs whose worker died, back to work."""
+    """Scheduled: send due waiting and retrying runs, runs whose worker died, and runs queued
+    for a while that nobody took (their job or their dispatcher was lost), back to work."""
     due = WorkflowRun.objects.filter(status__in=("waiting", "retrying"), wake_at__lte=now)
     stalled = WorkflowRun.objects.filter(status="running", lease_until__lt=now)
-    ids = list(due.values_list("pk", flat=True)[:1000]) + list(
-        stalled.values_list("pk", flat=True)[:1000]
+    lost = WorkflowRun.objects.filter(status="queued", wake_at__lte=now - REQUEUE_AFTER)
+    ids = [pk for qs in (due, stalled, lost) for pk in qs.values_list("pk", flat=True)[:1000]]
+    # Queued again with a fresh time, so the next sweep does not send them again while they
+    # wait for a worker; a job takes a run only with an atomic claim.
+    WorkflowRun.objects.filter(pk__in=ids).update(
+        status="queued", wake_at=now, lease_until=None, claim=""
     )
-    # Queued and unscheduled, so the next sweep does not send them again while they wait for
-    # a worker; the job claims only runs that are still open.
-    WorkflowRun.objects.filter(pk__in=ids).update(status="queued", wake_at=None, lease_until=None)
     for run_id in ids:
         enqueue_on_commit(JOB, run_id)
     return len(ids)

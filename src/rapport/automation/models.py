@@ -83,7 +83,8 @@ class WorkflowRun(WorkspaceScoped):
     """One run of one workflow version on one record (or none, for a schedule or webhook).
 
     `trigger_key` makes starting idempotent: an event delivered twice, or a date reached twice,
-    starts one run. `cursor` is the id of the next step; `context` keeps what earlier steps
+    starts one run. `wake_at` is when a waiting or retrying run goes on, and when a queued one
+    was queued. `cursor` is the id of the next step; `context` keeps what earlier steps
     produced (branch choices, created ids) for later ones.
     """
 
@@ -100,6 +101,7 @@ class WorkflowRun(WorkspaceScoped):
     attempts = models.PositiveSmallIntegerField(default=0)  # of the step at the cursor
     wake_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)  # while a worker executes it
+    claim = models.CharField(max_length=32, blank=True)  # which worker's execution holds it
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -114,7 +116,7 @@ class WorkflowRun(WorkspaceScoped):
             models.Index(
                 fields=["wake_at"],
                 name="run_wake",
-                condition=models.Q(status__in=["waiting", "retrying"]),
+                condition=models.Q(status__in=["queued", "waiting", "retrying"]),
             ),
             models.Index(
                 fields=["lease_until"], name="run_lease", condition=models.Q(status="running")

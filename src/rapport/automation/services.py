@@ -258,7 +258,8 @@ def retry_run(principal: Principal, run_id: int) -> WorkflowRun:
     if run.status != "failed":
         raise Conflict(f"Only failed runs can be retried; this one is {run.status}.")
     run.status, run.attempts, run.error, run.finished_at = "queued", 0, "", None
-    run.save(update_fields=["status", "attempts", "error", "finished_at"])
+    run.wake_at = timezone.now()  # queued since
+    run.save(update_fields=["status", "attempts", "error", "finished_at", "wake_at"])
     enqueue_on_commit(JOB, run.pk)
     return run
 
