@@ -133,9 +133,9 @@ RAW_SQL = (
     " actor_label, depth, occurred_at, dispatched_at, delivered_to, attempts, last_error)"
     " VALUES (%s, 'contact.updated', 'contact', %s, '{}', '', 0, %s, %s, '[]', 0, '')",
     "INSERT INTO automation_workflowrun (workspace_id, workflow_id, version_id, trigger_key,"
-    " trigger, object_type, object_id, status, cursor, context, depth, attempts, error,"
+    " trigger, object_type, object_id, status, cursor, context, depth, attempts, error, claim,"
     " created_at) VALUES (%s, %s, %s, %s, '{}', 'contact', %s, 'succeeded', '', '{}', 0, 0, '',"
-    " %s)",
+    " '', %s)",
     "INSERT INTO automation_runstep (run_id, step_id, action, status, attempt, output, error,"
     " started_at, finished_at) SELECT max(id), 'route', 'update_field', 'succeeded', 1, '{}', '',"
     " %s, %s FROM automation_workflowrun",
