@@ -81,9 +81,9 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not answer /healthz within 60 s")
 
 
-def _search_sql(ws: int, words: list[str], object_type: str) -> tuple[str, list[Any]]:
-    """As rapport.search.queries for one type: up to 200 word-start and 200 anywhere candidates
-    from the text index, then sorted."""
+def _search_sql(ws: int, words: list[str], object_type: str) -> list[tuple[str, list[Any]]]:
+    """As rapport.search.queries for one type: one read of up to 2,000 matches from the text
+    index, flagged where the word starts a word; then the best 20 of up to 400 candidates."""
     from django.db import connection
 
     if connection.vendor == "sqlite":  # the type's own FTS5 trigram table
@@ -92,18 +92,22 @@ def _search_sql(ws: int, words: list[str], object_type: str) -> tuple[str, list[
             f"id IN (SELECT f.rowid FROM {fts} f JOIN search_searchentry e ON e.id = f.rowid "
             f"WHERE {fts} MATCH %s AND e.workspace_id = %s LIMIT 2000)"
         )
-        params = [(ws, f'"{w}"', ws, f"{w}%", f"% {w}%", ws, f'"{w}"', ws) for w in words]
-    else:
-        match = "text LIKE %s"  # answered by the pg_trgm GIN index
-        params = [(ws, f"%{w}%", f"{w}%", f"% {w}%", ws, f"%{w}%") for w in words]
+        term = [lambda w: f'"{w}"', lambda w: ws]
+    else:  # the type's partial pg_trgm GIN index
+        match = "text LIKE %s"
+        term = [lambda w: f"%{w}%"]
     scope = f"workspace_id = %s AND object_type = '{object_type}' AND {match}"
-    sql = (
+    flag = "(text LIKE %s OR text LIKE %s)"
+    scan = f"SELECT id, {flag} FROM search_searchentry WHERE {scope} LIMIT 2000"
+    rank = (
         "SELECT id, title, subtitle FROM search_searchentry WHERE id IN "
-        f"(SELECT id FROM search_searchentry WHERE {scope} AND (text LIKE %s OR text LIKE %s) "
-        f"LIMIT 200) OR id IN (SELECT id FROM search_searchentry WHERE {scope} LIMIT 200) "
-        "ORDER BY title LIMIT 20"
+        f"(SELECT id FROM search_searchentry WHERE {scope} LIMIT 400) ORDER BY title LIMIT 20"
     )
-    return sql, params
+    scope_params = [lambda w: ws, *term]
+    return [
+        (scan, [(f"{w}%", f"% {w}%", *(p(w) for p in scope_params)) for w in words]),
+        (rank, [tuple(p(w) for p in scope_params) for w in words]),
+    ]
 
 
 def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
@@ -120,7 +124,7 @@ def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
         {n.lower() for n in Contact.objects.filter(pk__in=ids).values_list("last_name", flat=True)}
     )
     ws = workspace_id
-    searches = [_search_sql(ws, words, object_type) for object_type in ("contact", "company")]
+    searches = [sql for t in ("contact", "company") for sql in _search_sql(ws, words, t)]
     live = "workspace_id = %s AND deleted_at IS NULL"
     return [
         Probe("get contact", [f"/api/v1/contacts/{i}" for i in ids], [

@@ -25,7 +25,8 @@ def drive(now: dt.datetime | None = None) -> None:
     """What the worker does: dispatch events, run queued runs, until nothing is left."""
     for _ in range(20):
         dispatch_events("test-worker", now=now)
-        queued = list(WorkflowRun.objects.filter(status="queued").values_list("pk", flat=True))
+        waiting = WorkflowRun.objects.filter(status="queued").order_by("pk")  # start order
+        queued = list(waiting.values_list("pk", flat=True))
         if not queued:
             return
         for run_id in queued:
