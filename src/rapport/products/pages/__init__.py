@@ -1,0 +1,1 @@
+"""Settings > Products: the catalogue's pages (products, and price books with their entries)."""
