@@ -153,3 +153,15 @@ def company_timeline(
 ) -> HttpResponse:
     """The company's activities and field changes, and its contacts' activities, newest first."""
     return _timeline(request, "company", company_id, kinds, cursor, limit)
+
+
+@router.get("/deals/{int:deal_id}/timeline", response=TimelineRead)
+def deal_timeline(
+    request: HttpRequest,
+    deal_id: RecordId,
+    kinds: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> HttpResponse:
+    """The deal's activities and field changes, newest first."""
+    return _timeline(request, "deal", deal_id, kinds, cursor, limit)

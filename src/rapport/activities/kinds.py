@@ -17,7 +17,7 @@ from rapport.activities.models import KINDS
 from rapport.core.errors import FieldError, Invalid
 
 COMMON_FIELDS = frozenset(
-    {"contact_id", "company_id", "subject", "body", "occurred_at", "owner_id"}
+    {"contact_id", "company_id", "deal_id", "subject", "body", "occurred_at", "owner_id"}
 )
 KIND_FIELDS: dict[str, frozenset[str]] = {
     "note": frozenset(),

@@ -28,6 +28,9 @@ class Activity(Record):
         on_delete=models.CASCADE,
         related_name="activities",
     )
+    deal = models.ForeignKey(
+        "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     # When it happened (note, call, email) or starts (meeting); tasks use due_at.
@@ -61,6 +64,7 @@ class Activity(Record):
         indexes = [
             models.Index(fields=["workspace", "contact", "-occurred_at", "-id"]),
             models.Index(fields=["workspace", "company", "-occurred_at", "-id"]),
+            models.Index(fields=["workspace", "deal", "-occurred_at", "-id"]),
             models.Index(fields=["workspace", "assignee", "is_done", "due_at"]),
             models.Index(fields=["workspace", "-occurred_at", "-id"]),
             # The reminder's scan across workspaces reads only open tasks not yet reminded.

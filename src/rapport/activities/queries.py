@@ -16,12 +16,14 @@ from rapport.core.filters import FilterField, filters_q
 from rapport.core.models import AuditEntry
 from rapport.core.pagination import Page, decode_cursor, encode_cursor, keyset_page, parse_sort
 from rapport.core.permissions import Principal, visible
+from rapport.deals.models import Deal
 
 FILTER_FIELDS = {
     "kind": FilterField("kind", "choice"),
     "subject": FilterField("subject"),
     "contact_id": FilterField("contact_id", "id"),
     "company_id": FilterField("company_id", "id"),
+    "deal_id": FilterField("deal_id", "id"),
     "owner_id": FilterField("owner_id", "id"),
     "assignee_id": FilterField("assignee_id", "id"),
     "priority": FilterField("priority", "choice"),
@@ -33,13 +35,16 @@ FILTER_FIELDS = {
 SORT_FIELDS = {"occurred_at", "due_at", "created_at", "updated_at", "id"}
 DEFAULT_SORT = "-occurred_at"
 CHANGE = "change"  # the timeline's pseudo-kind for a record's field changes
+# The audit actions a timeline shows as changes: edits, and a lead's conversion and its undo.
+CHANGE_ACTIONS = ("update", "convert", "undo_convert")
 TIMELINE_KINDS = (*KINDS, CHANGE)
-TIMELINE_RECORDS: dict[str, type[Contact] | type[Company]] = {
+TIMELINE_RECORDS: dict[str, type[Contact] | type[Company] | type[Deal]] = {
     "contact": Contact,
     "company": Company,
+    "deal": Deal,
 }
 # What the pages show beside an activity (who, with whom); the API sends ids only.
-RELATED = ("owner", "assignee", "contact", "company")
+RELATED = ("owner", "assignee", "contact", "company", "deal")
 
 
 def find_activity(principal: Principal, activity_id: int) -> Activity | None:
@@ -140,9 +145,16 @@ def _activity_items(
     related: bool,
 ) -> list[TimelineItem]:
     if object_type == "company":
-        # A company's timeline also shows what happened with its (visible) contacts.
+        # A company's timeline also shows what happened with its (visible) contacts and deals.
         contacts = visible(principal, Contact.objects.all(), "contact").filter(company_id=record_id)
-        link = Q(company_id=record_id) | Q(contact_id__in=contacts.values("pk"))
+        deals = visible(principal, Deal.objects.all(), "deal").filter(company_id=record_id)
+        link = (
+            Q(company_id=record_id)
+            | Q(contact_id__in=contacts.values("pk"))
+            | Q(deal_id__in=deals.values("pk"))
+        )
+    elif object_type == "deal":
+        link = Q(deal_id=record_id)
     else:
         link = Q(contact_id=record_id)
     rows = (
@@ -163,7 +175,7 @@ def _change_items(
         workspace_id=principal.workspace_id,
         object_type=object_type,
         object_id=record_id,
-        action="update",
+        action__in=CHANGE_ACTIONS,
     ).order_by("-created_at", "-id")[:size]
     return [TimelineItem(e.created_at, CHANGE, e.pk, change=e) for e in rows]
 

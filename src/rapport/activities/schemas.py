@@ -30,6 +30,7 @@ class ActivityUpdate(Schema):
 
     contact_id: RecordId | None = None
     company_id: RecordId | None = None
+    deal_id: RecordId | None = None
     subject: str | None = None
     body: str | None = None
     occurred_at: dt.datetime | None = None
@@ -54,6 +55,7 @@ class ActivityRead(Schema):
     kind: Kind
     contact_id: int | None
     company_id: int | None
+    deal_id: int | None
     subject: str
     body: str
     occurred_at: dt.datetime

@@ -31,10 +31,11 @@ from rapport.core.errors import Invalid, NotFound
 from rapport.core.lifecycle import check_version, move_to_bin, restore_from_bin
 from rapport.core.permissions import Principal, can, require, visible
 from rapport.core.tenancy import Record
+from rapport.deals.models import Deal
 from rapport.workspaces.queries import find_membership
 
 OBJECT_TYPE = "activity"
-LINKS: dict[str, type[Record]] = {"contact_id": Contact, "company_id": Company}
+LINKS: dict[str, type[Record]] = {"contact_id": Contact, "company_id": Company, "deal_id": Deal}
 # The fields the audit log snapshots on create, delete and restore.
 SNAPSHOT_FIELDS = ("kind", *sorted(COMMON_FIELDS), *sorted(KIND_DEFAULTS), "done_at")
 
@@ -51,9 +52,9 @@ def _defaults(principal: Principal, kind: str) -> dict[str, Any]:
 
 
 def _check_link(principal: Principal, state: Mapping[str, Any]) -> None:
-    """Exactly one of contact and company, a live record the principal can view."""
-    if (state.get("contact_id") is None) == (state.get("company_id") is None):
-        raise Invalid.on("contact_id", "Link the activity to exactly one contact or company.")
+    """Exactly one of contact, company and deal, a live record the principal can view."""
+    if sum(state.get(name) is not None for name in LINKS) != 1:
+        raise Invalid.on("contact_id", "Link the activity to exactly one contact, company or deal.")
     for name, model in LINKS.items():
         record_id = state.get(name)
         if record_id is None:
@@ -72,7 +73,7 @@ def _check_member(principal: Principal, name: str, user_id: object) -> None:
 
 def _validate(principal: Principal, kind: str, state: Mapping[str, Any], changed: set[str]) -> None:
     clean_fields(kind, state)
-    if changed & {"contact_id", "company_id"}:
+    if changed & set(LINKS):
         _check_link(principal, state)
     for name in ("owner_id", "assignee_id"):
         if name in changed:

@@ -40,6 +40,7 @@ from rapport.core.list_state import OPERATOR_LABELS, PAGE_SIZE, column_choices, 
 from rapport.core.pages import add_service_errors, is_htmx, page_principal
 from rapport.core.pagination import Page
 from rapport.core.permissions import Principal, can, require
+from rapport.deals.queries import deal_names
 from rapport.savedviews.queries import ListViews, list_state_with_views
 from rapport.workspaces.auth import member_required
 from rapport.workspaces.queries import find_workspace, member_labels
@@ -209,15 +210,18 @@ def _create_activity(request: HttpRequest) -> HttpResponse:
 
 
 def _record_link(
-    activity: Activity, contacts: dict[int, str], companies: dict[int, str]
+    activity: Activity, contacts: dict[int, str], companies: dict[int, str], deals: dict[int, str]
 ) -> dict[str, str] | None:
-    """The contact or company the activity is on, as the list's "record" kind shows it."""
+    """The contact, company or deal the activity is on, as the list's "record" kind shows it."""
     if activity.contact_id is not None:
         name = contacts.get(activity.contact_id, f"Contact #{activity.contact_id}")
         return {"url": f"/contacts/{activity.contact_id}", "name": name}
     if activity.company_id is not None:
         name = companies.get(activity.company_id, f"Company #{activity.company_id}")
         return {"url": f"/companies/{activity.company_id}", "name": name}
+    if activity.deal_id is not None:
+        name = deals.get(activity.deal_id, f"Deal #{activity.deal_id}")
+        return {"url": f"/deals/{activity.deal_id}", "name": name}
     return None
 
 
@@ -227,10 +231,11 @@ def _list_rows(
     """Each activity with its API body, plus its record; only a task says whether it is done."""
     contacts = contact_names(principal, (a.contact_id for a in activities))
     companies = company_names(principal, (a.company_id for a in activities))
+    deals = deal_names(principal, (a.deal_id for a in activities))
     rows = []
     for activity in activities:
         body = activity_body(activity)
-        body["record"] = _record_link(activity, contacts, companies)
+        body["record"] = _record_link(activity, contacts, companies, deals)
         if activity.kind != "task":
             body["is_done"] = None  # "Done: No" on a call would read as work left to do
         rows.append((activity, body))

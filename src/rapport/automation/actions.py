@@ -30,6 +30,7 @@ from rapport.core.errors import Invalid, NotFound
 from rapport.core.jobs import enqueue_on_commit
 from rapport.core.permissions import Principal
 from rapport.customfields.queries import PREFIX
+from rapport.deals import services as deal_services
 from rapport.notifications.services import notify
 from rapport.workspaces.models import Membership, Workspace
 
@@ -113,7 +114,7 @@ def _next_owner(ctx: StepContext, step: d.AssignOwner) -> int:
         return later[0] if later else members[0]
     owned = dict(
         ctx.kind.queryset(ctx.principal)
-        .filter(owner_id__in=members)
+        .filter(ctx.kind.open_q, owner_id__in=members)
         .values("owner_id")
         .annotate(n=Count("pk"))
         .values_list("owner_id", "n")
@@ -146,6 +147,7 @@ def change_tag(ctx: StepContext, step: d.TagStep) -> Outcome:
     bulk = {
         "contact": contact_services.bulk_tag_contacts,
         "company": company_services.bulk_tag_companies,
+        "deal": deal_services.bulk_tag_deals,
     }.get(ctx.kind.object_type)
     if bulk is None:
         raise Invalid.on("type", f"{ctx.kind.label} records have no tags.")
@@ -155,14 +157,16 @@ def change_tag(ctx: StepContext, step: d.TagStep) -> Outcome:
 
 
 def _links(ctx: StepContext) -> dict[str, Any]:
-    """contact_id / company_id for an activity a step creates about the run's record."""
+    """contact_id / company_id / deal_id for an activity a step creates about the run's record."""
     assert ctx.kind is not None
     record = ctx.record
-    if ctx.kind.object_type == "contact":
-        return {"contact_id": record.pk}
-    if ctx.kind.object_type == "company":
-        return {"company_id": record.pk}
-    return {"contact_id": record.contact_id, "company_id": record.company_id}
+    if ctx.kind.object_type in ("contact", "company", "deal"):
+        return {f"{ctx.kind.object_type}_id": record.pk}
+    return {
+        "contact_id": record.contact_id,
+        "company_id": record.company_id,
+        "deal_id": record.deal_id,
+    }
 
 
 def create_task(ctx: StepContext, step: d.CreateTask) -> Outcome:
@@ -216,6 +220,8 @@ def create_record(ctx: StepContext, step: d.CreateRecord) -> Outcome:
     if ctx.dry_run:
         return Outcome(f"Would create a {step.object_type} with {step.fields}.", {})
     fields = {"owner_id": record.owner_id, **step.fields}
+    if step.object_type == "deal":
+        return _create_deal(ctx, fields)
     if step.object_type == "company":
         company = company_services.create_company(ctx.principal, fields)
         contact_services.update_contact(ctx.principal, record.pk, {"company_id": company.pk})
@@ -223,6 +229,20 @@ def create_record(ctx: StepContext, step: d.CreateRecord) -> Outcome:
         return Outcome(f"Created the company {company.name!r}.", {"company_id": company.pk})
     contact = contact_services.create_contact(ctx.principal, {**fields, "company_id": record.pk})
     return Outcome(f"Created the contact {contact}.", {"contact_id": contact.pk})
+
+
+def _create_deal(ctx: StepContext, fields: dict[str, Any]) -> Outcome:
+    """A deal for the run's contact (its primary contact, at its company) or company."""
+    assert ctx.kind is not None
+    record = ctx.record
+    links: dict[str, Any]
+    if ctx.kind.object_type == "contact":
+        links = {"contacts": [{"contact_id": record.pk, "is_primary": True}]}
+        links["company_id"] = record.company_id
+    else:
+        links = {"company_id": record.pk}
+    deal = deal_services.create_deal(ctx.principal, {**links, **fields})
+    return Outcome(f"Created the deal {deal.name!r}.", {"deal_id": deal.pk})
 
 
 def _record_json(ctx: StepContext) -> dict[str, Any] | None:

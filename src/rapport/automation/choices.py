@@ -17,6 +17,7 @@ from rapport.core.field_specs import FieldSpec
 from rapport.core.permissions import Principal
 from rapport.customfields.models import CustomField
 from rapport.customfields.queries import PREFIX, active_fields, field_specs_of, filter_fields_of
+from rapport.deals.forms import STANDARD as DEAL_SPECS
 from rapport.emailtemplates.queries import visible_email_templates
 from rapport.tags.queries import list_tags
 from rapport.workspaces.queries import list_teams, member_labels
@@ -25,9 +26,10 @@ Options = tuple[tuple[str, str], ...]  # (value, label) of a <select>
 SPECS: dict[str, tuple[FieldSpec, ...]] = {
     "contact": CONTACT_SPECS,
     "company": COMPANY_SPECS,
+    "deal": DEAL_SPECS,
     "activity": (*ACTIVITY_SPECS, *LINK_FILTERS),
 }
-RELATED_LABELS = {"contact": "Contact", "company": "Company", "owner": "Owner"}
+RELATED_LABELS = {"contact": "Contact", "company": "Company", "owner": "Owner", "stage": "Stage"}
 EXTRA_LABELS = {"id": "Id", "tag_id": "Tag (id)", "email": "Email", "full_name": "Name"}
 DATE_TYPES = {"date", "datetime"}
 PICKER_LIMIT = 200  # tags and templates offered

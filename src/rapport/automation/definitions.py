@@ -52,7 +52,7 @@ class Condition(Strict):
 
 # --- Triggers ---------------------------------------------------------------------------------
 
-RecordType = Literal["contact", "company", "activity"]
+RecordType = Literal["contact", "company", "deal", "activity"]
 
 
 class RecordEventTrigger(Strict):
@@ -82,7 +82,7 @@ class DateTrigger(Strict):
 
 class NoActivityTrigger(Strict):
     type: Literal["no_activity"]
-    object_type: Literal["contact", "company"]
+    object_type: Literal["contact", "company", "deal"]
     days: int = Field(ge=1, le=730)
 
 
@@ -90,7 +90,7 @@ class ScheduleTrigger(Strict):
     """On the given weekdays (0 = Monday) at `at` workspace time, for each matching record."""
 
     type: Literal["schedule"]
-    object_type: Literal["contact", "company"]
+    object_type: Literal["contact", "company", "deal"]
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1)
     at: str = Field(pattern=HH_MM)
 
@@ -172,10 +172,11 @@ class Notify(StepBase):
 
 
 class CreateRecord(StepBase):
-    """A company for a contact (linked as its company), or a contact at a company."""
+    """A company for a contact (linked as its company), a contact at a company, or a deal for
+    a contact (as its primary contact, with the contact's company) or a company."""
 
     type: Literal["create_record"]
-    object_type: Literal["contact", "company"]
+    object_type: Literal["contact", "company", "deal"]
     fields: dict[str, Any]
 
 

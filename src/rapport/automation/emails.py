@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from rapport.automation import definitions as d
+from rapport.companies.models import Company
+from rapport.contacts.models import Contact
 from rapport.core.errors import Invalid
 from rapport.core.permissions import Principal
 from rapport.emailtemplates.queries import merge_context
@@ -31,10 +33,23 @@ def _reader(ctx: Any) -> Principal:
     return principal_for(membership.user, ctx.principal.workspace_id)
 
 
+def _contact_of(ctx: Any) -> Contact | None:
+    """The contact an email "to the contact" goes to: the record, or a deal's primary contact."""
+    kind = ctx.kind.object_type if ctx.kind else ""
+    if kind == "contact":
+        return ctx.record
+    if kind == "deal":
+        link = ctx.record.deal_contacts.filter(is_primary=True).select_related("contact").first()
+        if link is not None and link.contact.deleted_at is None:
+            return link.contact
+    return None
+
+
 def _recipient(ctx: Any, step: d.SendEmail) -> tuple[str, User | None]:
     record = ctx.record
     if step.to == "contact":
-        email = getattr(record, "primary_email", "") if ctx.kind.object_type == "contact" else ""
+        contact = _contact_of(ctx)
+        email = contact.primary_email if contact is not None else ""
         if not email:
             raise Invalid.on("to", "The contact has no email address.")
         return email, None
@@ -54,12 +69,10 @@ def compose_email(ctx: Any, step: d.SendEmail) -> dict[str, Any]:
     to, user = _recipient(ctx, step)
     kind = ctx.kind.object_type if ctx.kind else ""
     record = ctx.record if ctx.kind else None
-    context = merge_context(
-        _reader(ctx),
-        contact=record if kind == "contact" else None,
-        company=record if kind == "company" else None,
-        user=user,
-    )
+    company = record if kind == "company" else None
+    if kind == "deal" and record is not None and record.company_id is not None:
+        company = Company.objects.filter(pk=record.company_id, deleted_at__isnull=True).first()
+    context = merge_context(_reader(ctx), contact=_contact_of(ctx), company=company, user=user)
     rendered = render_email(template, context)
     return {"to": to, "subject": rendered.subject, "body": rendered.body}
 

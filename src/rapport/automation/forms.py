@@ -27,11 +27,12 @@ from rapport.core.errors import FieldError
 RECORD_TYPE_OPTIONS: Options = (
     ("contact", "Contact"),
     ("company", "Company"),
+    ("deal", "Deal"),
     ("activity", "Activity"),
 )
 OBJECT_TYPES: dict[str, Options] = {
-    "no_activity": RECORD_TYPE_OPTIONS[:2],
-    "schedule": RECORD_TYPE_OPTIONS[:2],
+    "no_activity": RECORD_TYPE_OPTIONS[:3],
+    "schedule": RECORD_TYPE_OPTIONS[:3],
     "webhook": (("", "No record"), ("contact", "Contact (by contact_id or email)")),
 }
 OPERATOR_OPTIONS: Options = tuple(OPERATORS.items())

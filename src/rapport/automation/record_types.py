@@ -7,7 +7,7 @@ validation, permissions, audit, search indexing and events happen exactly as for
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -25,6 +25,9 @@ from rapport.core.filters import FilterField
 from rapport.core.permissions import Principal, visible
 from rapport.customfields.models import CustomField
 from rapport.customfields.queries import PREFIX, active_fields, filter_fields_of, with_custom_values
+from rapport.deals import services as deal_services
+from rapport.deals.models import Deal
+from rapport.deals.queries import FILTERS as DEAL_FILTERS
 
 
 def _related(prefix: str, path: str, filters: dict[str, FilterField]) -> dict[str, FilterField]:
@@ -42,6 +45,13 @@ _OWNER = {
 }
 
 
+_STAGE = {
+    "name": FilterField("name"),
+    "kind": FilterField("kind", "choice"),
+    "probability": FilterField("probability", "integer"),
+}
+
+
 @dataclass(frozen=True)
 class RecordType:
     object_type: str
@@ -52,6 +62,8 @@ class RecordType:
     dates: tuple[str, ...]  # standard date fields a date trigger or a wait may use
     update: Callable[[Principal, int, dict[str, Any]], Any]
     has_custom: bool = True
+    # Which records count as open for "the member with the fewest open records".
+    open_q: models.Q = field(default_factory=models.Q)
 
     def queryset(self, principal: Principal) -> models.QuerySet[Any]:
         return visible(principal, self.model._default_manager.all(), self.object_type)
@@ -118,6 +130,34 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("created_at", "updated_at"),
         company_services.update_company,
     ),
+    "deal": RecordType(
+        "deal",
+        "Deal",
+        Deal,
+        {
+            **{n: f for n, f in DEAL_FILTERS.items() if n != "contact_id"},
+            **_related("company", "company", COMPANY_FILTERS),
+            **_related("stage", "stage", _STAGE),
+            **_OWNER,
+        },
+        (
+            "name",
+            "amount",
+            "currency",
+            "stage_id",
+            "expected_close_on",
+            "owner_id",
+            "company_id",
+            "next_step",
+            "next_step_on",
+            "lost_reason",
+            "forecast_category",
+            "source",
+        ),
+        ("expected_close_on", "closed_on", "next_step_on", "created_at", "updated_at"),
+        deal_services.update_deal,
+        open_q=models.Q(stage__kind="open"),
+    ),
     "activity": RecordType(
         "activity",
         "Activity",
@@ -131,6 +171,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("due_at", "occurred_at", "created_at"),
         _update_activity,
         has_custom=False,
+        open_q=models.Q(kind="task", is_done=False),
     ),
 }
 

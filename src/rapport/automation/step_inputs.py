@@ -107,6 +107,7 @@ def _create_record(form: BuilderForm, p: str) -> list[Control]:
     kinds: Options = (
         ("company", "A company (for a contact)"),
         ("contact", "A contact (at a company)"),
+        ("deal", "A deal (for a contact or company)"),
     )
     hint = "One field a line, e.g. name: Acme Ltd"
     return [

@@ -90,7 +90,7 @@ def _fire_dates(workflow: Workflow, trigger: d.DateTrigger, definition: d.Defini
 def _fire_quiet(workflow: Workflow, trigger: d.NoActivityTrigger, definition: d.Definition,
                 since: dt.datetime | None, now: dt.datetime) -> int:  # fmt: skip
     kind = RECORD_TYPES[trigger.object_type]
-    link = "contact_id" if kind.object_type == "contact" else "company_id"
+    link = f"{kind.object_type}_id"  # contact_id, company_id or deal_id
     latest = Activity.objects.filter(
         **{link: OuterRef("pk")}, workspace_id=workflow.workspace_id, deleted_at__isnull=True
     ).order_by("-occurred_at")

@@ -145,10 +145,11 @@ class _Checker:
 
     def _create_record(self, step: d.CreateRecord, loc: Any, name: str) -> None:
         assert self.kind is not None
-        pairs = {("contact", "company"), ("company", "contact")}
-        if (self.kind.object_type, step.object_type) not in pairs:
-            other = "company" if self.kind.object_type == "contact" else "contact"
-            message = f"{name}: a {self.kind.object_type} can get a related {other} only."
+        allowed = {"contact": ("company", "deal"), "company": ("contact", "deal")}
+        others = allowed.get(self.kind.object_type, ())
+        if step.object_type not in others:
+            what = " or ".join(f"a related {o}" for o in others) or "no related record"
+            message = f"{name}: a {self.kind.object_type} can get {what}."
             self.add((*loc, "object_type"), message)
 
 

@@ -117,11 +117,18 @@ def order_by(keys: list[SortKey], model: type[models.Model] | None = None) -> li
 
 
 def keyset_page(
-    queryset: models.QuerySet[T], keys: list[SortKey], limit: int, cursor: str | None
+    queryset: models.QuerySet[T],
+    keys: list[SortKey],
+    limit: int,
+    cursor: str | None,
+    *,
+    count: bool = True,
 ) -> Page[T]:
+    """One page after `cursor`; `count=False` skips the capped total (it reads 0) for callers
+    that count otherwise, such as the board's columns."""
     if limit < 1 or limit > MAX_LIMIT:
         raise Invalid.on("limit", f"limit must be between 1 and {MAX_LIMIT}.")
-    total = queryset.order_by()[: TOTAL_CAP + 1].count()
+    total = queryset.order_by()[: TOTAL_CAP + 1].count() if count else 0
     qs = queryset.order_by(*order_by(keys, queryset.model))
     if cursor:
         qs = qs.filter(_after(keys, decode_cursor(cursor, len(keys))))

@@ -27,7 +27,7 @@ FIELD_TYPES = (
     "phone",
     "user",
 )
-OBJECT_TYPES = ("contact", "company")
+OBJECT_TYPES = ("contact", "company", "deal")
 
 
 class CustomField(WorkspaceScoped):

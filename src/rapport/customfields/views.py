@@ -31,7 +31,7 @@ from rapport.workspaces.auth import member_required
 from rapport.workspaces.pages.sections import render_settings
 
 URL = "/settings/custom-fields"
-OBJECT_LABELS = {"contact": "Contacts", "company": "Companies"}
+OBJECT_LABELS = {"contact": "Contacts", "company": "Companies", "deal": "Deals"}
 OPTION_NAMES = {"options.currency": "currency"}
 
 

@@ -18,13 +18,20 @@ from rapport.contacts.models import Contact
 from rapport.core.events import Event
 from rapport.core.permissions import Principal, system_principal
 from rapport.core.tenancy import Record
+from rapport.deals.models import Deal
 from rapport.notifications.services import actor_label, notify, notify_mentions
 
-MODELS: dict[str, type[Record]] = {"contact": Contact, "company": Company, "activity": Activity}
+MODELS: dict[str, type[Record]] = {
+    "contact": Contact,
+    "company": Company,
+    "deal": Deal,
+    "activity": Activity,
+}
 # The fields that make a user responsible for a record of each type.
 ASSIGNING_FIELDS = {
     "contact": ("owner_id",),
     "company": ("owner_id",),
+    "deal": ("owner_id",),
     "activity": ("owner_id", "assignee_id"),
 }
 

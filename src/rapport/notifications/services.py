@@ -55,6 +55,7 @@ SETTINGS_URL = "/settings/notifications"
 RECORD_PAGES = {
     "contact": "/contacts/{id}",
     "company": "/companies/{id}",
+    "deal": "/deals/{id}",
     "workflow": "/workflows/{id}",
 }
 
@@ -79,10 +80,12 @@ def record_url(workspace_id: int, object_type: str, object_id: int | None) -> st
         return RECORD_PAGES[object_type].format(id=object_id)
     if object_type == "activity":
         links = Activity.objects.filter(workspace_id=workspace_id, pk=object_id)
-        row = links.values_list("contact_id", "company_id").first()
-        contact_id, company_id = row or (None, None)
+        row = links.values_list("contact_id", "company_id", "deal_id").first()
+        contact_id, company_id, deal_id = row or (None, None, None)
         if contact_id is not None:
             return f"/contacts/{contact_id}"
+        if deal_id is not None:
+            return f"/deals/{deal_id}"
         return f"/companies/{company_id}" if company_id is not None else "/tasks"
     return ""
 
