@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/contacts/export"
 STANDARD = [
     "id", "first_name", "last_name", "primary_email", "emails", "phones", "job_title",
-    "company_id", "company_name", "lifecycle_stage", "lead_source", "owner_email", "tags",
-    "street", "city", "region", "postal_code", "country", "birthday", "consent_status",
-    "consent_at", "consent_source", "created_at", "updated_at",
+    "company_id", "company_name", "lifecycle_stage", "lead_source", "lead_status",
+    "unqualified_reason", "lead_rating", "owner_email", "tags", "street", "city", "region",
+    "postal_code", "country", "birthday", "consent_status", "consent_at", "consent_source",
+    "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -80,6 +81,9 @@ def test_every_column_with_flat_values_and_formula_guards(api: Any, workspace: A
         "company_name": "'@Analytical Engines",
         "lifecycle_stage": "customer",
         "lead_source": "'-2+3",
+        "lead_status": "",
+        "unqualified_reason": "",
+        "lead_rating": "",
         "owner_email": ada.owner.email,
         "tags": "beta; VIP",
         "street": "'\t=1+1",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapport.contacts.models import CONSENT_STATUSES, LIFECYCLE_STAGES
+from rapport.contacts.models import CONSENT_STATUSES, LEAD_RATINGS, LEAD_STATUSES, LIFECYCLE_STAGES
 from rapport.core.field_specs import FieldSpec, choices_of
 from rapport.customfields.models import CustomField
 from rapport.customfields.queries import field_specs_of
@@ -24,6 +24,9 @@ STANDARD = (
         required=True,
     ),
     FieldSpec("lead_source", "Lead source"),
+    FieldSpec("lead_status", "Lead status", "choice", choices_of(LEAD_STATUSES)),
+    FieldSpec("unqualified_reason", "Unqualified because"),
+    FieldSpec("lead_rating", "Lead rating", "choice", choices_of(LEAD_RATINGS)),
     FieldSpec("owner_id", "Owner", "user"),
     FieldSpec("tags", "Tags", "tags"),
     FieldSpec("street", "Street", filterable=False),

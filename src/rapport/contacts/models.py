@@ -17,7 +17,12 @@ LIFECYCLE_STAGES = (
     "evangelist",
     "other",
 )
+# The lifecycle stages of a lead: the lead inbox lists them, and they can be converted.
+LEAD_STAGES = ("subscriber", "lead", "marketing_qualified", "sales_qualified")
 CONSENT_STATUSES = ("unknown", "granted", "denied", "withdrawn")
+# Where a rep is with a lead; "" for contacts no one works as a lead.
+LEAD_STATUSES = ("new", "attempting_contact", "connected", "qualified", "unqualified")
+LEAD_RATINGS = ("hot", "warm", "cold")
 
 
 class Contact(Record):
@@ -35,6 +40,11 @@ class Contact(Record):
         max_length=30, default="lead", choices=[(s, s) for s in LIFECYCLE_STAGES]
     )
     lead_source = models.CharField(max_length=100, blank=True)
+    lead_status = models.CharField(
+        max_length=20, blank=True, choices=[(s, s) for s in LEAD_STATUSES]
+    )
+    unqualified_reason = models.CharField(max_length=200, blank=True)  # required when unqualified
+    lead_rating = models.CharField(max_length=4, blank=True, choices=[(r, r) for r in LEAD_RATINGS])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,6 +73,8 @@ class Contact(Record):
             models.Index(fields=["workspace", "company", "id"]),
             # Lists filtered by stage are usually sorted by name (lead inbox, customer lists).
             models.Index(fields=["workspace", "lifecycle_stage", "last_name", "id"]),
+            # The lead inbox: a rep's leads by status, newest first.
+            models.Index(fields=["workspace", "owner", "lead_status", "created_at", "id"]),
             models.Index(fields=["workspace", "updated_at", "id"]),
             models.Index(fields=["workspace", "created_at", "id"]),
             models.Index(fields=["workspace", "primary_email"]),

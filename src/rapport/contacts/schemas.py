@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict
@@ -41,6 +41,11 @@ class ContactWrite(Schema):
     company_id: RecordId | None = None
     lifecycle_stage: str | None = None
     lead_source: str | None = None
+    lead_status: (
+        Literal["", "new", "attempting_contact", "connected", "qualified", "unqualified"] | None
+    ) = None
+    unqualified_reason: str | None = None
+    lead_rating: Literal["", "hot", "warm", "cold"] | None = None
     owner_id: RecordId | None = None
     street: str | None = None
     city: str | None = None
@@ -75,6 +80,9 @@ class ContactRead(Schema):
     company_id: int | None
     lifecycle_stage: str
     lead_source: str
+    lead_status: str
+    unqualified_reason: str
+    lead_rating: str
     owner_id: int | None
     street: str
     city: str
@@ -121,7 +129,8 @@ def contact_body(contact: Contact, custom_fields: list[CustomField]) -> dict[str
 
 EXPORT_COLUMNS = (
     "id", "first_name", "last_name", "primary_email", "emails", "phones", "job_title",
-    "company_id", "company_name", "lifecycle_stage", "lead_source", "owner_email", "tags",
+    "company_id", "company_name", "lifecycle_stage", "lead_source", "lead_status",
+    "unqualified_reason", "lead_rating", "owner_email", "tags",
     "street", "city", "region", "postal_code", "country", "birthday", "consent_status",
     "consent_at", "consent_source", "created_at", "updated_at",
 )  # fmt: skip

@@ -23,6 +23,8 @@ from rapport.companies.services import (
 )
 from rapport.contacts.models import (
     CONSENT_STATUSES,
+    LEAD_RATINGS,
+    LEAD_STATUSES,
     LIFECYCLE_STAGES,
     Contact,
     ContactEmail,
@@ -47,9 +49,12 @@ OBJECT_TYPE = "contact"
 PHONE_KINDS = ("work", "mobile", "home", "other")
 TEXT_FIELDS = (
     "first_name", "last_name", "job_title", "lead_source", "street", "city", "region",
-    "postal_code", "consent_source",
+    "postal_code", "consent_source", "unqualified_reason",
 )  # fmt: skip
-SCALARS = (*TEXT_FIELDS, "country", "birthday", "lifecycle_stage", "consent_status", "consent_at")
+SCALARS = (
+    *TEXT_FIELDS, "country", "birthday", "lifecycle_stage", "consent_status", "consent_at",
+    "lead_status", "lead_rating",
+)  # fmt: skip
 
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
@@ -66,6 +71,8 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "country": values.normalise_country,
     "lifecycle_stage": _choice(LIFECYCLE_STAGES),
     "consent_status": _choice(CONSENT_STATUSES),
+    "lead_status": _choice(("", *LEAD_STATUSES)),
+    "lead_rating": _choice(("", *LEAD_RATINGS)),
 }
 
 
@@ -159,6 +166,12 @@ def _clean(
         check_owner(principal, OBJECT_TYPE, cleaned["owner_id"], contact.owner_id)
     if "company_id" in cleaned:
         _check_company(principal, cleaned["company_id"])
+    status = cleaned.get("lead_status", contact.lead_status)
+    if status == "unqualified":
+        if not cleaned.get("unqualified_reason", contact.unqualified_reason):
+            raise Invalid.on("unqualified_reason", "Say why the lead is unqualified.")
+    elif "lead_status" in cleaned:
+        cleaned["unqualified_reason"] = ""  # a reason only ever explains "unqualified"
     if cleaned.get("consent_status", contact.consent_status) != contact.consent_status:
         cleaned["consent_at"] = timezone.now()
     if "custom" in data or not partial:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.companies.queries import company_names, find_companies_named
 from rapport.contacts import queries, services
 from rapport.contacts.forms import CREATE_FIELDS, DEFAULT_COLUMNS, HEADER_FIELDS, contact_specs
-from rapport.contacts.models import Contact
+from rapport.contacts.models import LEAD_STAGES, Contact
 from rapport.contacts.schemas import contact_body
 from rapport.core.api_support import ListParams
 from rapport.core.errors import Forbidden, Invalid, NotFound
@@ -166,6 +166,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "past_companies": queries.past_companies(principal, contact),
         "can_edit": can(principal, "edit", OBJECT_TYPE, contact),
         "can_delete": can(principal, "delete", OBJECT_TYPE, contact),
+        "lead_stages": LEAD_STAGES,
         **_display_context(principal, [body]),
     }
     template = (
