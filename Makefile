@@ -50,9 +50,10 @@ check: lint imports typecheck migrations-check
 schemathesis: install  ## fuzz /api/v1 against a scratch database
 	$(BIN)/python tests/fuzz/run_schemathesis.py
 
-bench: install  ## BENCH_ARGS="--quick" or "--contacts 1000000 --db both"; WF_BENCH_ARGS likewise
+bench: install  ## BENCH_ARGS="--quick" or "--contacts 1000000 --db both"; WF_ and DEALS_BENCH_ARGS likewise
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.workflows $(WF_BENCH_ARGS)
+	$(BIN)/python -m bench.deals $(DEALS_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -31,11 +31,16 @@ def _mount() -> None:
         "companies",
         "contacts",
         "activities",
+        "deals",
+        "leads",
+        "forecasts",
         "savedviews",
         "emailtemplates",
         "search",
         "notifications",
         "automation",
+        "currencies",
+        "products",
     ):
         try:
             module = import_module(f"rapport.{app}.api")

@@ -23,13 +23,17 @@ from rapport.core.history import list_audit_entries, list_record_history
 from rapport.core.models import AuditEntry
 from rapport.core.permissions import Principal, can, visible
 from rapport.core.tenancy import Record
+from rapport.deals.models import Deal
+from rapport.products.models import Product
 
 PREFIX = "/audit"
 router = Router(tags=["audit"])
 RECORD_MODELS: dict[str, type[Model]] = {
     "contact": Contact,
     "company": Company,
+    "deal": Deal,
     "activity": Activity,
+    "product": Product,
 }
 
 

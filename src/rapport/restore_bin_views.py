@@ -32,6 +32,10 @@ from rapport.core.pagination import Page
 from rapport.core.permissions import Principal, can
 from rapport.core.restore_bin import deleted_by, list_bin, restore_deadline
 from rapport.core.tenancy import Record
+from rapport.deals.models import Deal
+from rapport.deals.services import hard_delete_deal, restore_deal
+from rapport.products.models import Product
+from rapport.products.services import hard_delete_product, restore_product
 from rapport.workspaces.auth import member_required
 from rapport.workspaces.pages.sections import render_settings
 from rapport.workspaces.queries import find_workspace
@@ -52,6 +56,8 @@ BIN_TYPES: dict[str, BinType] = {
     "contact": BinType("Contacts", Contact, restore_contact, hard_delete_contact),
     "company": BinType("Companies", Company, restore_company, hard_delete_company),
     "activity": BinType("Activities", Activity, restore_activity, None),
+    "deal": BinType("Deals", Deal, restore_deal, hard_delete_deal),
+    "product": BinType("Products", Product, restore_product, hard_delete_product),
 }
 
 

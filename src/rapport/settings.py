@@ -66,11 +66,16 @@ INSTALLED_APPS = [
     "rapport.companies",
     "rapport.contacts",
     "rapport.activities",
+    "rapport.deals",
+    "rapport.leads",
+    "rapport.forecasts",
     "rapport.savedviews",
     "rapport.emailtemplates",
     "rapport.search",
     "rapport.notifications",
     "rapport.automation",
+    "rapport.currencies",
+    "rapport.products",
     "rapport.demo",
 ]
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("rapport.contacts.urls")),
     path("", include("rapport.savedviews.urls")),
     path("", include("rapport.companies.urls")),
+    path("", include("rapport.deals.urls")),
+    path("", include("rapport.leads.urls")),
+    path("", include("rapport.forecasts.urls")),
     path("", include("rapport.notifications.urls")),
     path("", include("rapport.automation.urls")),
     # Settings: workspaces' sections, then those living beside their own code.
@@ -22,6 +25,8 @@ urlpatterns = [
     path("", include("rapport.customfields.urls")),
     path("", include("rapport.tags.urls")),
     path("", include("rapport.emailtemplates.urls")),
+    path("", include("rapport.products.urls")),
+    path("", include("rapport.currencies.urls")),
     path("settings/restore-bin", restore_bin_views.bin_page, name="settings-restore-bin"),
     path(
         "settings/restore-bin/<str:object_type>/<int:record_id>/restore",

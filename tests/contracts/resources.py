@@ -6,6 +6,7 @@ type, a factory for a valid create body, a patch and the audit changes that patc
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from rapport.activities.models import Activity
 from rapport.automation.models import Workflow
 from rapport.companies.models import Company
 from rapport.contacts.models import Contact
+from rapport.currencies.models import ExchangeRate
 from rapport.customfields.models import CustomField
+from rapport.deals.models import Deal, Pipeline
 from rapport.emailtemplates.models import EmailTemplate
+from rapport.products.models import PriceBook, Product
 from rapport.savedviews.models import SavedView
 from rapport.tags.models import Tag
 
@@ -94,6 +98,12 @@ def _email_template() -> dict[str, Any]:
     }
 
 
+def _exchange_rate() -> dict[str, Any]:
+    # One currency, a new date each time: (currency, date) is unique per workspace.
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=next(_seq))
+    return {"currency": "EUR", "rate_on": day.isoformat(), "rate": "1.1"}
+
+
 def _workflow() -> dict[str, Any]:
     return {
         "name": f"Flow {next(_seq)}",
@@ -102,6 +112,28 @@ def _workflow() -> dict[str, Any]:
             "steps": [{"id": "s1", "type": "add_tag", "tag": "new"}],
         },
     }
+
+
+def _deal() -> dict[str, Any]:
+    return {"name": f"Deal {next(_seq)}", "amount": "1200.00", "expected_close_on": "2027-03-31"}
+
+
+def _pipeline() -> dict[str, Any]:
+    return {"name": f"Pipeline {next(_seq)}"}
+
+
+def _product() -> dict[str, Any]:
+    n = next(_seq)
+    return {
+        "sku": f"LIC-{n}",
+        "name": f"Licence {n}",
+        "tax_rate": "20.00",
+        "prices": [{"currency": "EUR", "unit_price": "120.00"}],
+    }
+
+
+def _price_book() -> dict[str, Any]:
+    return {"name": f"Partner prices {next(_seq)}"}
 
 
 RESOURCES: list[Resource] = [
@@ -180,6 +212,26 @@ RESOURCES: list[Resource] = [
         lambda item: f"name:eq:{item['name']}",
     ),
     Resource(
+        "deals",
+        "/api/v1/deals",
+        "deal",
+        Deal,
+        _deal,
+        {"next_step": "Send the proposal"},
+        lambda body: {"next_step": ["", "Send the proposal"]},
+        lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
+        "pipelines",
+        "/api/v1/pipelines",
+        "pipeline",
+        Pipeline,
+        _pipeline,
+        {"name": "Renewals"},
+        lambda body: {"name": [body["name"], "Renewals"]},
+        lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
         "workflows",
         "/api/v1/workflows",
         "workflow",
@@ -188,5 +240,36 @@ RESOURCES: list[Resource] = [
         {"name": "Renamed"},
         lambda body: {"name": [body["name"], "Renamed"]},
         lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
+        "products",
+        "/api/v1/products",
+        "product",
+        Product,
+        _product,
+        {"category": "Licences"},
+        lambda body: {"category": ["", "Licences"]},
+        lambda item: f"sku:eq:{item['sku']}",
+    ),
+    Resource(
+        "price-books",
+        "/api/v1/price-books",
+        "price_book",  # audited as price_book; the permission object type is "product"
+        PriceBook,
+        _price_book,
+        {"description": "Resellers"},
+        lambda body: {"description": ["", "Resellers"]},
+        lambda item: f"name:eq:{item['name']}",
+    ),
+    Resource(
+        "exchange-rates",
+        "/api/v1/exchange-rates",
+        "exchange_rate",
+        ExchangeRate,
+        _exchange_rate,
+        {"rate": "1.25"},
+        lambda body: {"rate": ["1.1", "1.25"]},
+        lambda item: f"rate_on:eq:{item['rate_on']}",
+        soft_delete=False,
     ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from io import StringIO
 
 import phonenumbers
@@ -21,7 +22,7 @@ from rapport.workspaces.models import Membership, Team, User, Workspace
 
 pytestmark = pytest.mark.django_db
 
-SMALL = DemoSize(contacts=50, companies=10, activities=150)
+SMALL = DemoSize(contacts=50, companies=10, activities=150, deals=40)
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def test_seed_creates_the_expected_counts(seeded: Seeded) -> None:
     assert ws.name == "Northwind Demo"
     assert Contact.objects.filter(workspace=ws).count() == 50
     assert Company.objects.filter(workspace=ws).count() == 10
-    assert Activity.objects.filter(workspace=ws).count() == 150 + 11  # + the demo login's tasks
+    on_records = Activity.objects.filter(workspace=ws, deal__isnull=True)
+    assert on_records.count() == 150 + 11  # + the demo login's tasks
     assert Tag.objects.filter(workspace=ws).count() == 5
     roles = sorted(Membership.objects.filter(workspace=ws).values_list("role__key", flat=True))
     assert roles == ["manager", "owner", "read_only", "sales_rep", "sales_rep", "support_agent"]
@@ -158,3 +160,23 @@ def test_createworkspace_makes_the_owner() -> None:
     seat = Membership.objects.get(workspace=workspace)
     assert seat.user.email == "boss@example.com" and seat.role.key == "owner"
     assert seat.user.check_password("a long passphrase 42")
+
+
+def test_deals_have_a_consistent_stage_history(seeded: Seeded) -> None:
+    from rapport.deals.models import Deal, DealStageChange, Pipeline
+
+    ws = seeded.workspace
+    assert sorted(Pipeline.objects.filter(workspace=ws).values_list("name", flat=True)) == [
+        "Renewals", "Sales",
+    ]  # fmt: skip
+    deals = list(Deal.objects.filter(workspace=ws).select_related("stage"))
+    assert len(deals) == 40
+    kinds = {deal.stage.kind for deal in deals}
+    assert kinds == {"open", "won", "lost"}
+    for deal in deals:
+        stays = list(DealStageChange.objects.filter(deal=deal).order_by("entered_at", "pk"))
+        assert stays[-1].stage_id == deal.stage_id and stays[-1].left_at is None
+        assert all(s.left_at == n.entered_at for s, n in itertools.pairwise(stays))
+        assert deal.stage.pipeline_id == deal.pipeline_id
+        assert (deal.closed_on is None) == (deal.stage.kind == "open")
+        assert bool(deal.lost_reason) == (deal.stage.kind == "lost")

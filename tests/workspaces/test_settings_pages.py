@@ -75,39 +75,52 @@ def test_sales_rep_sees_only_the_sections_its_role_may_view(rep) -> None:
 
 def test_owner_changes_the_workspace_profile_and_it_is_audited(workspace) -> None:
     client = owner_client(workspace)
-    data = {
-        "name": "Acme GmbH",
-        "time_zone": "Europe/Berlin",
-        "default_currency": "eur",
-        "default_country": "DE",
-    }
-    response = client.post("/settings/workspace", data)
+    data = {"name": "Acme GmbH", "time_zone": "Europe/Berlin", "default_country": "DE"}
+    response = client.post("/settings/workspace", {**data, "default_currency": "EUR"})
     assert response.status_code == 302
     workspace.refresh_from_db()
-    assert (workspace.name, workspace.time_zone, workspace.default_currency) == (
+    assert (workspace.name, workspace.time_zone, workspace.default_country) == (
         "Acme GmbH",
         "Europe/Berlin",
-        "EUR",
+        "DE",
     )
-    assert workspace.default_country == "DE"
+    assert workspace.default_currency == "USD"  # not a field of this form: see Currencies
     (entry,) = _audited(workspace, "update", "workspace")
-    assert entry.changes["time_zone"] == ["UTC", "Europe/Berlin"]
-    assert "Workspace settings saved." in client.get("/settings/workspace").content.decode()
+    assert entry.changes == {
+        "default_country": ["US", "DE"],
+        "name": [entry.changes["name"][0], "Acme GmbH"],
+        "time_zone": ["UTC", "Europe/Berlin"],
+    }
+    html = client.get("/settings/workspace").content.decode()
+    assert "Workspace settings saved." in html and 'name="default_currency"' not in html
+    assert "<strong>USD</strong>" in html
+    assert '<a href="/settings/currencies">Change under Settings → Currencies</a>' in html
+
+
+def test_the_profile_service_refuses_a_different_base_currency(workspace, owner) -> None:
+    with pytest.raises(Invalid) as caught:
+        update_workspace(owner, {"name": "Renamed", "default_currency": "EUR"})
+    assert [(e.loc, e.msg) for e in caught.value.errors] == [
+        (
+            ("default_currency",),
+            "Change the base currency under Settings → Currencies: "
+            "its exchange rates change with it.",
+        )
+    ]
+    assert Workspace.objects.get(pk=workspace.pk).default_currency == "USD"
+    assert not _audited(workspace, "update", "workspace")
+    update_workspace(owner, {"name": "Renamed", "default_currency": "usd"})  # unchanged: fine
+    assert Workspace.objects.get(pk=workspace.pk).name == "Renamed"
 
 
 def test_profile_errors_show_inline_and_keep_what_was_typed(workspace) -> None:
-    data = {
-        "name": "<Typed>",
-        "time_zone": "UTC",
-        "default_currency": "EURO",
-        "default_country": "US",
-    }
+    data = {"name": "<Typed>", "time_zone": "UTC", "default_country": "XX"}
     response = owner_client(workspace).post("/settings/workspace", data)
     html = response.content.decode()
     assert response.status_code == 422
     assert 'value="&lt;Typed&gt;"' in html and 'aria-invalid="true"' in html
     workspace.refresh_from_db()
-    assert workspace.default_currency == "USD" and not workspace.name.startswith("<")
+    assert workspace.default_country == "US" and not workspace.name.startswith("<")
 
 
 def test_update_workspace_reports_every_bad_field_at_once(workspace, owner) -> None:
@@ -124,12 +137,7 @@ def test_update_workspace_reports_every_bad_field_at_once(workspace, owner) -> N
 
 def test_sales_rep_cannot_change_the_workspace(workspace, rep) -> None:
     before = Workspace.objects.get(pk=workspace.pk).name
-    data = {
-        "name": "Hijacked",
-        "time_zone": "UTC",
-        "default_currency": "USD",
-        "default_country": "US",
-    }
+    data = {"name": "Hijacked", "time_zone": "UTC", "default_country": "US"}
     assert signed_in(rep).post("/settings/workspace", data).status_code == 403
     assert Workspace.objects.get(pk=workspace.pk).name == before
     assert not _audited(workspace, "update", "workspace")

@@ -18,8 +18,10 @@ from faker import Faker
 from rapport.activities.models import Activity
 from rapport.companies.models import Company, CompanyDomain
 from rapport.contacts.models import Contact, ContactEmail, ContactPhone
+from rapport.demo.deals import seed_deals
 from rapport.demo.people import PersonMaker, company_domain
 from rapport.demo.phone_numbers import random_phone
+from rapport.demo.products import seed_products
 from rapport.demo.timeline import make_activity
 from rapport.savedviews.services import create_saved_view
 from rapport.search.services import rebuild_index
@@ -83,6 +85,7 @@ class DemoSize:
     contacts: int = 2000
     companies: int = 400
     activities: int = 6000
+    deals: int = 600
 
 
 @dataclass
@@ -294,6 +297,10 @@ def seed_demo(
     workspace, users = create_demo_users(name)
     seeded = populate_workspace(workspace, users, size or DemoSize(), seed)
     _make_owner_extras(seeded, random.Random(seed))
+    seed_products(workspace)
+    seed_deals(
+        workspace, seeded.record_owners(), seeded.companies, seed, (size or DemoSize()).deals
+    )
     # Made-up tasks already past due were "reminded" long ago: a first `make run` should not
     # send dozens of overdue-task emails. Upcoming ones are reminded as they come due.
     Activity.objects.filter(workspace=workspace, kind="task", due_at__lte=timezone.now()).update(

@@ -18,7 +18,12 @@ from rapport.core.pages import page_principal
 from rapport.savedviews import services
 from rapport.workspaces.auth import member_required
 
-LIST_URLS = {"contact": "/contacts", "company": "/companies", "activity": "/activities"}
+LIST_URLS = {
+    "contact": "/contacts",
+    "company": "/companies",
+    "activity": "/activities",
+    "deal": "/deals",
+}
 
 
 def _state(request: HttpRequest) -> dict[str, object]:

@@ -12,24 +12,35 @@ OBJECT_TYPES: tuple[str, ...] = (
     "contact",
     "company",
     "activity",
+    "deal",
     "tag",
     "custom_field",
     "saved_view",
     "email_template",
     "workflow",
+    "pipeline",
+    "product",
+    "exchange_rate",
+    "forecast",
+    "quota",
     "user",
     "team",
     "role",
     "audit",
     "workspace",
 )
-RECORD_TYPES = ("contact", "company", "activity")
+RECORD_TYPES = ("contact", "company", "activity", "deal")
 SETTINGS_TYPES = (
     "tag",
     "custom_field",
     "saved_view",
     "email_template",
     "workflow",
+    "pipeline",
+    "product",
+    "exchange_rate",
+    "forecast",
+    "quota",
     "user",
     "team",
     "role",
@@ -51,9 +62,29 @@ _READ_SETTINGS = {
     "user": {"view": "all"},
     "team": {"view": "all"},
     "role": {"view": "all"},
+    "pipeline": {"view": "all"},
+    "product": {"view": "all"},
+    "exchange_rate": {"view": "all"},
+    "forecast": {"view": "all"},
+    "quota": {"view": "all"},
 }
 # Managers and marketers write the emails workflows send; deleting one is left to admins.
 _WRITE_TEMPLATES = {"view": "all", "create": "all", "edit": "all"}
+# Managers run the sales set-up: pipelines and their stages, the product catalogue, rates.
+_SALES_SETUP = {
+    "pipeline": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+    "product": {"view": "all", "create": "all", "edit": "all", "delete": "all", "import": "all"},
+    "exchange_rate": {
+        "view": "all",
+        "create": "all",
+        "edit": "all",
+        "delete": "all",
+        "import": "all",
+    },
+    # Managers set quotas and override their reps' commit in the forecast.
+    "forecast": {"view": "all", "edit": "all"},
+    "quota": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+}
 
 BUILTIN_ROLES: dict[str, dict[str, object]] = {
     "owner": {"name": "Owner", "grants": _grants(_ALL, OBJECT_TYPES)},
@@ -77,6 +108,7 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             "saved_view": dict(_ALL),
             "email_template": dict(_WRITE_TEMPLATES),
             "workflow": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+            **_SALES_SETUP,
             "audit": {"view": "all"},
         },
     },
@@ -96,6 +128,7 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
         "grants": {
             **_grants({"view": "all", "create": "all", "edit": "all"}, ("contact", "company")),
             "activity": {"view": "all", "create": "all", "edit": "own", "delete": "own"},
+            "deal": {"view": "all"},
             **_READ_SETTINGS,
         },
     },
@@ -107,6 +140,7 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
                 ("contact", "company"),
             ),
             "activity": {"view": "all", "create": "all", "edit": "own"},
+            "deal": {"view": "all"},
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
             "email_template": dict(_WRITE_TEMPLATES),

@@ -26,7 +26,12 @@ from rapport.workspaces.pages.sections import render_settings
 from rapport.workspaces.queries import find_workspace, member_labels
 
 PAGE_SIZE = 50
-RECORD_URLS = {"contact": "/contacts/{}", "company": "/companies/{}"}
+RECORD_URLS = {
+    "contact": "/contacts/{}",
+    "company": "/companies/{}",
+    "deal": "/deals/{}",
+    "pipeline": "/settings/pipelines/{}",
+}
 SNAPSHOT_ACTIONS = {"create", "delete", "hard_delete", "accept", "export", "reset_password"}
 
 

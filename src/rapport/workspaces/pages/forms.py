@@ -61,11 +61,6 @@ class WorkspaceProfileForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Time zone", help_text="Dates and times on pages are shown in this zone."
     )
-    default_currency = forms.CharField(
-        label="Default currency",
-        max_length=3,
-        help_text="Three-letter code, e.g. EUR; used when a company's revenue has no currency.",
-    )
     default_country = forms.ChoiceField(
         label="Default country",
         help_text="Phone numbers typed without a country code are read as this country's.",

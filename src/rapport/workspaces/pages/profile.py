@@ -48,5 +48,9 @@ def workspace_profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Workspace settings saved.")
                 return redirect("/settings/workspace")
         status = 422
-    context = {"form": form, "can_edit": can(principal, "edit", "workspace")}
+    context = {
+        "form": form,
+        "can_edit": can(principal, "edit", "workspace"),
+        "base_currency": workspace.default_currency,
+    }
     return render_settings(request, "settings/workspace.html", context, status)

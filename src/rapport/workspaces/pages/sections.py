@@ -55,6 +55,10 @@ SECTIONS: tuple[Section, ...] = (
         _viewer_of("custom_field"),
     ),
     Section("Tags", "/settings/tags", "tag", _viewer_of("tag")),
+    Section("Pipelines", "/settings/pipelines", "funnel", _viewer_of("pipeline")),
+    Section("Products", "/settings/products", "cube", _viewer_of("product")),
+    Section("Quotas", "/settings/quotas", "flag", _viewer_of("quota")),
+    Section("Currencies", "/settings/currencies", "currency-dollar", _viewer_of("exchange_rate")),
     Section(
         "Email templates", "/settings/email-templates", "envelope", _viewer_of("email_template")
     ),
