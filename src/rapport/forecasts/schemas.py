@@ -13,7 +13,7 @@ from rapport.core.api_support import RecordId
 from rapport.forecasts.queries import Figures, Forecast, TeamRow
 
 
-class FiguresRead(Schema):
+class ForecastFigures(Schema):
     quota: str
     closed_won: str
     commit: str
@@ -31,17 +31,17 @@ class FiguresRead(Schema):
     open_deals: int
 
 
-class RepRead(Schema):
+class ForecastRepRead(Schema):
     user_id: int | None
     label: str
-    figures: FiguresRead
+    figures: ForecastFigures
 
 
-class TeamRead(Schema):
+class ForecastTeamRead(Schema):
     team_id: int
     name: str
     user_ids: list[int | None]
-    figures: FiguresRead
+    figures: ForecastFigures
 
 
 class ForecastRead(Schema):
@@ -51,9 +51,9 @@ class ForecastRead(Schema):
     as_of: dt.date | None = Field(description="The day of the snapshot shown; null: live.")
     currency: str
     missing_currencies: list[str]
-    reps: list[RepRead]
-    teams: list[TeamRead]
-    total: FiguresRead
+    reps: list[ForecastRepRead]
+    teams: list[ForecastTeamRead]
+    total: ForecastFigures
 
 
 class OverrideWrite(Schema):
