@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+DATA = Path(__file__).resolve().parent / "data"  # datasets kept by --keep (ignored by git)
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/rapport_bench")
 LEVELS = (1, 8, 32)
 
@@ -49,6 +50,17 @@ def _recreate_pg_database(url: str) -> None:
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _create_pg_database_if_missing(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _server_env(database_url: str, var_dir: str) -> dict[str, str]:
@@ -147,11 +159,46 @@ def _probes(workspace_id: int, rng: random.Random) -> list[Any]:
     ]  # fmt: skip
 
 
-def bench_one(db: str, contacts: int, quick: bool) -> dict[str, Any]:
-    """Set up one database in this process, serve it, measure, tear down."""
-    var_dir = tempfile.mkdtemp(prefix=f"rapport-bench-{db}-")
+def _reused(contacts: int) -> dict[str, Any] | None:
+    """The dataset a previous `--keep` run left, with a fresh token; None when there is none."""
+    from django.db.utils import DatabaseError
+
+    from rapport.activities.models import Activity
+    from rapport.companies.models import Company
+    from rapport.contacts.models import Contact
+    from rapport.workspaces.models import User, Workspace
+    from rapport.workspaces.queries import principal_for
+    from rapport.workspaces.services import create_api_token
+
+    try:
+        workspace = Workspace.objects.filter(name="Bench").first()
+    except DatabaseError:
+        return None
+    if workspace is None or Contact.objects.filter(workspace=workspace).count() != contacts:
+        return None
+    owner = User.objects.get(email="bench1@example.com")
+    _, token = create_api_token(principal_for(owner, workspace.pk), "bench again", can_write=False)
+    counts = {
+        "contacts": contacts,
+        "companies": Company.objects.filter(workspace=workspace).count(),
+        "activities": Activity.objects.filter(workspace=workspace).count(),
+    }
+    return {"workspace_id": workspace.pk, "token": token, "counts": counts, "reused": True}
+
+
+def bench_one(db: str, contacts: int, quick: bool, keep: bool = False) -> dict[str, Any]:
+    """Set up one database in this process, serve it, measure, tear down.
+
+    With `keep`, the dataset stays (SQLite under bench/data/, PostgreSQL in its database) and
+    the next `--keep` run of the same size measures it again without generating it.
+    """
+    if keep and db == "sqlite":
+        var_dir = str(DATA / f"sqlite-{contacts}")
+        Path(var_dir).mkdir(parents=True, exist_ok=True)
+    else:
+        var_dir = tempfile.mkdtemp(prefix=f"rapport-bench-{db}-")
     url = f"sqlite:///{var_dir}/bench.sqlite3" if db == "sqlite" else PG_URL
-    if db == "postgres":
+    if db == "postgres" and not keep:
         _recreate_pg_database(url)
     os.environ.update(DATABASE_URL=url, RAPPORT_VAR_DIR=var_dir, RAPPORT_DEV="1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
@@ -165,10 +212,23 @@ def bench_one(db: str, contacts: int, quick: bool) -> dict[str, Any]:
     from bench.load import measure_probe
 
     started = time.monotonic()
+    if keep and db == "postgres":
+        _create_pg_database_if_missing(url)
     call_command("migrate", verbosity=0, skip_checks=True)
-    log(f"[{db}] migrated in {time.monotonic() - started:.1f} s; generating {contacts} contacts")
-    started = time.monotonic()
-    data = generate(contacts)
+    data = _reused(contacts) if keep else None
+    if data is None:
+        if keep:  # a kept database without a whole dataset of this size: start it again
+            connections.close_all()
+            if db == "postgres":
+                _recreate_pg_database(url)
+            else:
+                Path(var_dir, "bench.sqlite3").unlink(missing_ok=True)
+            call_command("migrate", verbosity=0, skip_checks=True)
+        log(
+            f"[{db}] migrated in {time.monotonic() - started:.1f} s; generating {contacts} contacts"
+        )
+        started = time.monotonic()
+        data = generate(contacts)
     log(f"[{db}] dataset {data['counts']} in {time.monotonic() - started:.1f} s")
     connections.close_all()
     port = free_port()
@@ -185,7 +245,8 @@ def bench_one(db: str, contacts: int, quick: bool) -> dict[str, Any]:
         server.terminate()
         server.wait(30)
         connections.close_all()
-        shutil.rmtree(var_dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
     return {
         "database": db,
         "dataset": {k: v for k, v in data.items() if k != "token"},
@@ -237,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--quick", action="store_true", help="10,000 contacts, fewer requests")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the dataset and reuse a kept one of this size"
+    )
     parser.add_argument("--json-out", help=argparse.SUPPRESS)  # used by --db both
     args = parser.parse_args(argv)
     contacts = args.contacts or (10_000 if args.quick else 100_000)
@@ -245,11 +309,12 @@ def main(argv: list[str] | None = None) -> int:
         for db in ("sqlite", "postgres"):
             out = Path(tempfile.mkdtemp()) / "run.json"
             cmd = [sys.executable, "-m", "bench.run", "--db", db, "--contacts", str(contacts),
-                   "--json-out", str(out), *(["--quick"] if args.quick else [])]  # fmt: skip
+                   "--json-out", str(out), *(["--quick"] if args.quick else []),
+                   *(["--keep"] if args.keep else [])]  # fmt: skip
             subprocess.run(cmd, check=True)  # noqa: S603 - our own interpreter, fixed argv
             runs.append(json.loads(out.read_text()))
     else:
-        runs = [bench_one(args.db, contacts, args.quick)]
+        runs = [bench_one(args.db, contacts, args.quick, args.keep)]
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(runs[0]))
             return 0
