@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from rapport.activities import services as activity_services
 from rapport.automation import definitions as d
+from rapport.automation.assignment import choose_owner, remember_turn, user_name
 from rapport.automation.conditions import record_matches
 from rapport.automation.models import Workflow, WorkflowRun
 from rapport.automation.outbound import post_json
@@ -32,7 +33,9 @@ from rapport.core.permissions import Principal
 from rapport.customfields.queries import PREFIX
 from rapport.deals import services as deal_services
 from rapport.notifications.services import notify
-from rapport.workspaces.models import Membership, Workspace
+from rapport.workspaces.models import Workspace
+
+NOTE_LENGTH = 300  # contacts.Contact.last_assignment, deals.Deal.last_assignment
 
 
 @dataclass
@@ -87,55 +90,28 @@ def update_field(ctx: StepContext, step: d.UpdateField) -> Outcome:
     return Outcome(f"Set {step.field} to {step.value!r}.", output)
 
 
-def _team_members(ctx: StepContext, team_id: int | None) -> list[int]:
-    if team_id is None:
-        return []
-    members = Membership.objects.filter(
-        workspace_id=ctx.principal.workspace_id,
-        is_active=True,
-        user__is_active=True,
-        user__teams__id=team_id,
-        user__teams__workspace_id=ctx.principal.workspace_id,
-    )
-    return sorted(set(members.values_list("user_id", flat=True)))
-
-
-def _next_owner(ctx: StepContext, step: d.AssignOwner) -> int:
-    assert ctx.kind is not None
-    if step.mode == "user":
-        assert step.user_id is not None
-        return step.user_id
-    members = _team_members(ctx, step.team_id)
-    if not members:
-        raise Invalid.on("team_id", "The team has no active members to assign.")
-    if step.mode == "round_robin":
-        last = (ctx.workflow.state.get(step.id) or {}).get("last_user_id")
-        later = [m for m in members if last is not None and m > last]
-        return later[0] if later else members[0]
-    owned = dict(
-        ctx.kind.queryset(ctx.principal)
-        .filter(ctx.kind.open_q, owner_id__in=members)
-        .values("owner_id")
-        .annotate(n=Count("pk"))
-        .values_list("owner_id", "n")
-    )
-    return min(members, key=lambda m: (owned.get(m, 0), m))
-
-
 def assign_owner(ctx: StepContext, step: d.AssignOwner) -> Outcome:
+    """Through the record's update service, with the note saying why (contacts and deals keep
+    it as `last_assignment`); see automation.assignment for who is chosen."""
     assert ctx.kind is not None
-    user_id = _next_owner(ctx, step)
-    output = {"owner_id": user_id, "before": ctx.record.owner_id}
+    record = ctx.record
+    choice = choose_owner(ctx, step)
+    output = {"owner_id": choice.user_id, "before": record.owner_id, **choice.output()}
+    why = "; ".join(choice.reasons)
+    if choice.user_id is None:
+        return Outcome(
+            f"{'Would leave' if ctx.dry_run else 'Left'} the owner as is: {why}.", output
+        )
+    who = user_name(choice.user_id)
     if ctx.dry_run:
-        return Outcome(f"Would assign the record to user {user_id}.", output)
-    ctx.kind.update(ctx.principal, ctx.record.pk, {"owner_id": user_id})
-    if step.mode == "round_robin":
-        state = dict(ctx.workflow.state)
-        state[step.id] = {"last_user_id": user_id}
-        Workflow.objects.filter(pk=ctx.workflow.pk).update(state=state)
-        ctx.workflow.state = state
+        return Outcome(f"Would assign the record to {who}: {why}.", output)
+    data: dict[str, Any] = {"owner_id": choice.user_id}
+    if ctx.kind.has_assignment_note:
+        data["last_assignment"] = choice.note[:NOTE_LENGTH]
+    ctx.kind.update(ctx.principal, record.pk, data)
+    remember_turn(ctx, step, choice)
     ctx.forget_record()
-    return Outcome(f"Assigned the record to user {user_id}.", output)
+    return Outcome(f"Assigned the record to {who}: {why}.", output)
 
 
 def change_tag(ctx: StepContext, step: d.TagStep) -> Outcome:

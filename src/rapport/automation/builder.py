@@ -35,8 +35,9 @@ TRIGGER_FIELDS: dict[str, tuple[str, ...]] = {
 # Whole numbers: typed text that is not one is kept as typed, for the service to name.
 INTEGERS = frozenset(
     {"offset_days", "days", "hours", "minutes", "due_in_days", "timeout_seconds", "template_id",
-     "user_id", "team_id"}
+     "user_id", "team_id", "fallback_team_id", "fallback_user_id"}
 )  # fmt: skip
+BY_TERRITORY = ("then", "fallback_team_id", "fallback_user_id")  # assign_owner by territory
 OPTIONAL = frozenset({"object_type", "from", "to"})  # left out of the definition when blank
 NOT_EMPTY = "is-not-empty"  # the builder's operator for is-empty:false
 MAX_DEPTH = 60  # dashes in a form prefix; branches and groups never nest this deep
@@ -138,8 +139,9 @@ def _step_fields(post: Post, prefix: str, kind: str) -> dict[str, Any]:
     if kind == "update_field":
         return {"field": get("field"), "value": _typed_value(get("value"), get("value_kind"))}
     if kind == "assign_owner":
-        who = "user_id" if get("mode") == "user" else "team_id"
-        return {"mode": get("mode"), **_read(post, prefix, (who,))}
+        mode = get("mode")
+        who = {"user": ("user_id",), "territory": BY_TERRITORY}.get(mode, ("team_id",))
+        return {"mode": mode, **_read(post, prefix, who)}
     if kind == "create_task":
         assignee = get("assignee")
         data = _read(post, prefix, ("subject", "body", "due_in_days", "priority"))
@@ -260,6 +262,8 @@ def _step_post(step: dict[str, Any]) -> dict[str, list[str]]:
     own = {k: v for k, v in step.items() if k not in ("id", "type", "name", "if", "then", "else")}
     if kind == "update_field":
         own["value_kind"] = value_kind(step.get("value"))
+    if kind == "assign_owner" and "then" in step:  # a mode here, not a branch's steps
+        own["then"] = step["then"]
     if kind == "notify":
         recipients = step.get("recipients", "owner")
         users = isinstance(recipients, list)

@@ -128,12 +128,18 @@ class UpdateField(StepBase):
 
 
 class AssignOwner(StepBase):
-    """A fixed user; round-robin through a team; or the team member with fewest open records."""
+    """A fixed user; round-robin through a team; the team member with fewest open records; or
+    by territory: the team of the first territory the record matches, picked from `then`
+    (round-robin or fewest open), else the fallback team (the same way), else the fallback
+    user. Members marked away are skipped."""
 
     type: Literal["assign_owner"]
-    mode: Literal["user", "round_robin", "fewest_open"]
+    mode: Literal["user", "round_robin", "fewest_open", "territory"]
     user_id: int | None = None
     team_id: int | None = None
+    then: Literal["round_robin", "fewest_open"] = "round_robin"
+    fallback_team_id: int | None = None
+    fallback_user_id: int | None = None
 
 
 class TagStep(StepBase):

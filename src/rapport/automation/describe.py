@@ -182,10 +182,33 @@ def _update_field(step: dict[str, Any], names: Names) -> str:
 def _assign_owner(step: dict[str, Any], names: Names) -> str:
     if step.get("mode") == "user":
         return f"Assign the record to {names.user(step.get('user_id'))}"
+    if step.get("mode") == "territory":
+        return _by_territory(step, names)
     team = names.team(step.get("team_id"))
     if step.get("mode") == "round_robin":
         return f"Assign the record in turn to the members of {team}"
     return f"Assign the record to the member of {team} with the fewest open records"
+
+
+def _within(team: str, then: Any) -> str:
+    if then == "fewest_open":
+        return f"to the member of {team} with the fewest open records"
+    return f"in turn to the members of {team}"
+
+
+def _by_territory(step: dict[str, Any], names: Names) -> str:
+    """ "Assign the record by territory, in turn to the members of its team; if none matches,
+    in turn to the members of Inbound, else to Ada" (away members are skipped)."""
+    then = step.get("then", "round_robin")
+    text = f"Assign the record by territory, {_within('its team', then)}"
+    fallbacks = []
+    if step.get("fallback_team_id") is not None:
+        fallbacks.append(_within(names.team(step["fallback_team_id"]), then))
+    if step.get("fallback_user_id") is not None:
+        fallbacks.append(f"to {names.user(step['fallback_user_id'])}")
+    if not fallbacks:
+        return f"{text}; if none matches, the owner stays"
+    return f"{text}; if none matches, {', else '.join(fallbacks)}"
 
 
 def _create_task(step: dict[str, Any], names: Names) -> str:
@@ -269,7 +292,8 @@ def step_labels(steps: list[Any]) -> dict[str, str]:
         if isinstance(step, dict):
             kind = STEP_LABELS.get(str(step.get("type")), str(step.get("type")))
             labels[str(step.get("id"))] = step.get("name") or kind
-            labels |= step_labels((step.get("then") or []) + (step.get("else") or []))
+            if step.get("type") == "branch":  # assign_owner's `then` is a mode, not steps
+                labels |= step_labels((step.get("then") or []) + (step.get("else") or []))
     return labels
 
 

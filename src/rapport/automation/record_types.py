@@ -64,6 +64,8 @@ class RecordType:
     has_custom: bool = True
     # Which records count as open for "the member with the fewest open records".
     open_q: models.Q = field(default_factory=models.Q)
+    # Whether assign_owner writes its explanation to the record's `last_assignment`.
+    has_assignment_note: bool = False
 
     def queryset(self, principal: Principal) -> models.QuerySet[Any]:
         return visible(principal, self.model._default_manager.all(), self.object_type)
@@ -109,6 +111,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         ),
         ("birthday", "created_at", "updated_at"),
         contact_services.update_contact,
+        has_assignment_note=True,
     ),
     "company": RecordType(
         "company",
@@ -157,6 +160,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("expected_close_on", "closed_on", "next_step_on", "created_at", "updated_at"),
         deal_services.update_deal,
         open_q=models.Q(stage__kind="open"),
+        has_assignment_note=True,
     ),
     "activity": RecordType(
         "activity",

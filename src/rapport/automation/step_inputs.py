@@ -29,15 +29,32 @@ def _update_field(form: BuilderForm, p: str) -> list[Control]:
 
 def _assign_owner(form: BuilderForm, p: str) -> list[Control]:
     modes = (("user", "A member"), ("round_robin", "A team, in turn"),
-             ("fewest_open", "The team member with the fewest open records"))  # fmt: skip
+             ("fewest_open", "The team member with the fewest open records"),
+             ("territory", "By territory: the matching territory's team"))  # fmt: skip
     controls = [form.control(f"{p}-mode", "Assign to", "select", options=modes, refresh=True)]
-    if form.value(f"{p}-mode") == "user":
+    mode = form.value(f"{p}-mode")
+    if mode == "user":
         controls.append(
             form.control(f"{p}-user_id", "Member", "select", options=form.choices.members)
         )
+    elif mode == "territory":
+        controls += _by_territory(form, p)
     else:
         controls.append(form.control(f"{p}-team_id", "Team", "select", options=form.choices.teams))
     return controls
+
+
+def _by_territory(form: BuilderForm, p: str) -> list[Control]:
+    how: Options = (("round_robin", "In turn (round-robin)"),
+                    ("fewest_open", "The member with the fewest open records"))  # fmt: skip
+    hint = "When no territory matches, or its team has nobody available (away members are skipped)."
+    teams: Options = (("", "No fallback team"), *form.choices.teams)
+    members: Options = (("", "Nobody: the owner stays"), *form.choices.members)
+    return [
+        form.control(f"{p}-then", "Within the team", "select", options=how),
+        form.control(f"{p}-fallback_team_id", "Else a team", "select", options=teams, hint=hint),
+        form.control(f"{p}-fallback_user_id", "Else a member", "select", options=members),
+    ]
 
 
 def _tag(form: BuilderForm, p: str) -> list[Control]:

@@ -20,6 +20,7 @@ from rapport.workspaces.models import Membership, Team
 RECORD_STEPS = (d.UpdateField, d.AssignOwner, d.TagStep, d.CreateTask, d.CreateActivity,
                 d.CreateRecord)  # fmt: skip
 DATE_TYPES = {"date", "datetime"}
+TERRITORY_TYPES = ("contact", "company", "deal")  # records with an address territories read
 
 
 def _members(workspace_id: int) -> set[int]:
@@ -90,14 +91,30 @@ class _Checker:
                 f"{name}: {self.kind.label}s have no field {step.field!r} a workflow can set.",
             )
 
+    def _is_team(self, team_id: int | None) -> bool:
+        return team_id is not None and (
+            Team.objects.filter(workspace_id=self.workspace_id, pk=team_id).exists()
+        )
+
     def _assign_owner(self, step: d.AssignOwner, loc: Any, name: str) -> None:
+        if step.mode == "territory":
+            self._by_territory(step, loc, name)
+            return
         if step.mode == "user" and step.user_id not in self.members:
             self.add((*loc, "user_id"), f"{name}: choose an active member of this workspace.")
-        team_ok = step.team_id is not None and (
-            Team.objects.filter(workspace_id=self.workspace_id, pk=step.team_id).exists()
-        )
-        if step.mode != "user" and not team_ok:
+        if step.mode != "user" and not self._is_team(step.team_id):
             self.add((*loc, "team_id"), f"{name}: choose a team of this workspace.")
+
+    def _by_territory(self, step: d.AssignOwner, loc: Any, name: str) -> None:
+        assert self.kind is not None
+        if self.kind.object_type not in TERRITORY_TYPES:
+            self.add((*loc, "mode"), f"{name}: territories assign contacts, companies and deals.")
+        if step.fallback_team_id is not None and not self._is_team(step.fallback_team_id):
+            self.add((*loc, "fallback_team_id"), f"{name}: choose a team of this workspace.")
+        if step.fallback_user_id is not None and step.fallback_user_id not in self.members:
+            self.add(
+                (*loc, "fallback_user_id"), f"{name}: choose an active member of this workspace."
+            )
 
     def _create_task(self, step: d.CreateTask, loc: Any, name: str) -> None:
         if step.assignee != "owner" and step.assignee not in self.members:

@@ -48,6 +48,9 @@ class Contact(Record):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the owner is the owner, written by a workflow's assign_owner step ("Assigned by
+    # territory EMEA (round-robin) to Ada Byron"); cleared when the owner changes without one.
+    last_assignment = models.CharField(max_length=300, blank=True)
     tags = models.ManyToManyField("tags.Tag", blank=True, related_name="contacts")
     street = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)

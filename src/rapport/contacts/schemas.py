@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from rapport.companies.schemas import TagRef, custom_cells, tag_refs
 from rapport.contacts.models import Contact
@@ -84,6 +84,7 @@ class ContactRead(Schema):
     unqualified_reason: str
     lead_rating: str
     owner_id: int | None
+    last_assignment: str = Field(description="Why the owner is the owner (set by workflows).")
     street: str
     city: str
     region: str

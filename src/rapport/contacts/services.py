@@ -49,7 +49,7 @@ OBJECT_TYPE = "contact"
 PHONE_KINDS = ("work", "mobile", "home", "other")
 TEXT_FIELDS = (
     "first_name", "last_name", "job_title", "lead_source", "street", "city", "region",
-    "postal_code", "consent_source", "unqualified_reason",
+    "postal_code", "consent_source", "unqualified_reason", "last_assignment",
 )  # fmt: skip
 SCALARS = (
     *TEXT_FIELDS, "country", "birthday", "lifecycle_stage", "consent_status", "consent_at",
@@ -164,6 +164,8 @@ def _clean(
         raise Invalid("Some fields are not valid.", problems)
     if "owner_id" in cleaned:
         check_owner(principal, OBJECT_TYPE, cleaned["owner_id"], contact.owner_id)
+        if cleaned["owner_id"] != contact.owner_id and "last_assignment" not in cleaned:
+            cleaned["last_assignment"] = ""  # the note explains the owner it came with
     if "company_id" in cleaned:
         _check_company(principal, cleaned["company_id"])
     status = cleaned.get("lead_status", contact.lead_status)

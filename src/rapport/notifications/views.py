@@ -21,7 +21,7 @@ from rapport.notifications import queries, services
 from rapport.notifications.forms import PreferencesForm
 from rapport.workspaces.auth import member_required
 from rapport.workspaces.pages.sections import render_settings
-from rapport.workspaces.queries import find_workspace
+from rapport.workspaces.queries import find_membership, find_workspace
 
 URL = "/notifications"
 SETTINGS_URL = "/settings/notifications"
@@ -108,4 +108,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     else:
         initial = PreferencesForm.initial_of(queries.list_preferences(principal))
         form = PreferencesForm(initial=initial)
-    return render_settings(request, "settings/notifications.html", {"form": form})
+    seat = find_membership(principal.user_id or 0, principal.workspace_id)
+    context = {"form": form, "away_until": seat.away_until if seat else None}
+    return render_settings(request, "settings/notifications.html", context)

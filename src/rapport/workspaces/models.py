@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -77,6 +78,9 @@ class Membership(WorkspaceScoped):
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="memberships")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Away (holiday, leave) through this day, in the workspace's time zone: round-robin and
+    # fewest-open assignment skip the member until the day after. None: not away.
+    away_until = models.DateField(null=True, blank=True)
 
     OWNER_FIELD = None
 
@@ -84,6 +88,9 @@ class Membership(WorkspaceScoped):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user")
         ]
+
+    def is_away_on(self, day: dt.date) -> bool:
+        return self.away_until is not None and self.away_until >= day
 
 
 class Team(WorkspaceScoped):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import zoneinfo
+from dataclasses import dataclass
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -126,6 +129,38 @@ def get_member(principal: Principal, user_id: int, for_update: bool = False) -> 
     if membership is None:
         raise NotFound("user not found")
     return membership
+
+
+def workspace_today(workspace_id: int) -> dt.date:
+    """Today in the workspace's time zone: the day an away date is read against."""
+    name = Workspace.objects.values_list("time_zone", flat=True).get(pk=workspace_id)
+    try:
+        zone = zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class TeamAvailability:
+    """A team's active members on a day, by user id: who can take new records, who is away."""
+
+    available: list[int]
+    away: list[int]
+
+
+def team_availability(workspace_id: int, team_id: int, today: dt.date) -> TeamAvailability:
+    """Round-robin and fewest-open assignment choose among `available` (one query)."""
+    seats = Membership.objects.filter(
+        workspace_id=workspace_id,
+        is_active=True,
+        user__is_active=True,
+        user__teams__id=team_id,
+        user__teams__workspace_id=workspace_id,
+    ).values_list("user_id", "away_until")
+    rows = sorted(set(seats))
+    away = [user_id for user_id, until in rows if until is not None and until >= today]
+    return TeamAvailability([user_id for user_id, _ in rows if user_id not in away], away)
 
 
 def list_roles(principal: Principal) -> list[Role]:

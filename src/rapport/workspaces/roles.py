@@ -5,7 +5,8 @@ from __future__ import annotations
 from rapport.core.permissions import ACTIONS, SCOPES
 
 # Object types a role grants rights on. Settings objects (user, team, role, custom_field, tag,
-# saved_view, email_template, workflow, audit, workspace) are usually granted to admins only.
+# saved_view, email_template, workflow, territory, audit, workspace) are usually granted to
+# admins only.
 # "saved_view" covers shared saved views; anyone who may view an object type keeps private views
 # of it without a grant.
 OBJECT_TYPES: tuple[str, ...] = (
@@ -23,6 +24,7 @@ OBJECT_TYPES: tuple[str, ...] = (
     "exchange_rate",
     "forecast",
     "quota",
+    "territory",
     "user",
     "team",
     "role",
@@ -41,6 +43,7 @@ SETTINGS_TYPES = (
     "exchange_rate",
     "forecast",
     "quota",
+    "territory",
     "user",
     "team",
     "role",
@@ -67,6 +70,7 @@ _READ_SETTINGS = {
     "exchange_rate": {"view": "all"},
     "forecast": {"view": "all"},
     "quota": {"view": "all"},
+    "territory": {"view": "all"},
 }
 # Managers and marketers write the emails workflows send; deleting one is left to admins.
 _WRITE_TEMPLATES = {"view": "all", "create": "all", "edit": "all"}
@@ -84,6 +88,8 @@ _SALES_SETUP = {
     # Managers set quotas and override their reps' commit in the forecast.
     "forecast": {"view": "all", "edit": "all"},
     "quota": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+    # Managers draw the territories that route leads and deals to their teams.
+    "territory": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
 }
 
 BUILTIN_ROLES: dict[str, dict[str, object]] = {

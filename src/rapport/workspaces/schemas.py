@@ -32,6 +32,13 @@ class MeRead(Schema):
     workspace: WorkspaceRead
     workspaces: list[WorkspaceRead]
     token_id: RecordId | None
+    away_until: dt.date | None = Field(description="Away through this day; null when not.")
+
+
+class MeUpdate(Strict):
+    away_until: dt.date | None = Field(
+        description="Away through this day (workspace time): assignment skips you; null: back."
+    )
 
 
 class MemberRead(Schema):
@@ -41,11 +48,16 @@ class MemberRead(Schema):
     role: str
     is_active: bool
     joined_at: dt.datetime
+    away_until: dt.date | None = Field(description="Away through this day; null when not.")
+    is_away: bool = Field(description="Away today: round-robin and fewest-open skip them.")
 
 
 class MemberUpdate(Strict):
     role: str | None = None
     is_active: bool | None = None
+    away_until: dt.date | None = Field(
+        None, description="Away through this day; null: back. Members may set their own."
+    )
 
 
 class InvitationCreate(Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +20,7 @@ from rapport.workspaces.schemas import (
     MemberRead,
     MemberUpdate,
     MeRead,
+    MeUpdate,
     WorkspaceRead,
 )
 
@@ -33,6 +36,20 @@ def _workspace(workspace: Workspace) -> WorkspaceRead:
 @me_router.get("/me", response=MeRead)
 def me(request: HttpRequest) -> MeRead:
     principal: Principal = request.auth  # type: ignore[attr-defined]
+    return _me(principal)
+
+
+@me_router.patch("/me", response=MeRead)
+def update_me(request: HttpRequest, payload: MeUpdate) -> MeRead:
+    """Mark yourself away through a day (`away_until`), or back (null)."""
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    if principal.user_id is None:
+        raise Unauthenticated("Sign in as a member to change yourself.")
+    services.set_member_away(principal, principal.user_id, payload.away_until)
+    return _me(principal)
+
+
+def _me(principal: Principal) -> MeRead:
     seat = queries.find_membership(principal.user_id or 0, principal.workspace_id)
     if seat is None:
         raise Unauthenticated("You are not an active member of this workspace.")
@@ -45,10 +62,11 @@ def me(request: HttpRequest) -> MeRead:
         workspace=_workspace(Workspace.objects.get(pk=principal.workspace_id)),
         workspaces=[_workspace(w) for w in workspaces],
         token_id=principal.token_id,
+        away_until=seat.away_until,
     )
 
 
-def member_body(seat: Membership) -> MemberRead:
+def member_body(seat: Membership, today: dt.date) -> MemberRead:
     return MemberRead(
         id=seat.user.pk,
         email=seat.user.email,
@@ -56,24 +74,33 @@ def member_body(seat: Membership) -> MemberRead:
         role=seat.role.key,
         is_active=seat.is_active and seat.user.is_active,
         joined_at=seat.created_at,
+        away_until=seat.away_until,
+        is_away=seat.is_away_on(today),
     )
 
 
 @router.get("", response=list[MemberRead])
 def list_members(request: HttpRequest) -> list[MemberRead]:
-    return [member_body(seat) for seat in queries.list_members(request.auth)]  # type: ignore[attr-defined]
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    today = queries.workspace_today(principal.workspace_id)
+    return [member_body(seat, today) for seat in queries.list_members(principal)]
 
 
 @router.get("/{user_id}", response=MemberRead)
 def get_member(request: HttpRequest, user_id: RecordId) -> MemberRead:
-    return member_body(queries.get_member(request.auth, user_id))  # type: ignore[attr-defined]
+    principal: Principal = request.auth  # type: ignore[attr-defined]
+    today = queries.workspace_today(principal.workspace_id)
+    return member_body(queries.get_member(principal, user_id), today)
 
 
 @router.patch("/{user_id}", response=MemberRead)
 def update_member(request: HttpRequest, user_id: RecordId, payload: MemberUpdate) -> MemberRead:
+    """Change a member's role, seat (`is_active`) or away date; a member may set their own
+    `away_until`, the rest needs the right to edit users."""
     principal: Principal = request.auth  # type: ignore[attr-defined]
-    if payload.role is None and payload.is_active is None:
-        raise Invalid.on("role", "Send role, is_active or both.")
+    sets_away = "away_until" in payload.model_fields_set
+    if payload.role is None and payload.is_active is None and not sets_away:
+        raise Invalid.on("role", "Send role, is_active, away_until or several.")
     with transaction.atomic():
         if payload.role is not None:
             services.change_member_role(principal, user_id, payload.role)
@@ -81,7 +108,10 @@ def update_member(request: HttpRequest, user_id: RecordId, payload: MemberUpdate
             services.reactivate_member(principal, user_id)
         elif payload.is_active is False:
             services.deactivate_member(principal, user_id)
-    return member_body(queries.get_member(principal, user_id))
+        if sets_away:
+            services.set_member_away(principal, user_id, payload.away_until)
+    today = queries.workspace_today(principal.workspace_id)
+    return member_body(queries.get_member(principal, user_id), today)
 
 
 def invitation_status(invitation: Invitation) -> str:

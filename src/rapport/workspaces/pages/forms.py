@@ -93,6 +93,13 @@ class MemberRoleForm(forms.Form):
         self.fields["role"].choices = role_choices(roles)  # type: ignore[attr-defined]
 
 
+class AwayForm(forms.Form):
+    """Away through a day (empty: not away); a post with `back` clears it. The inputs are
+    drawn by settings/users.html and settings/notifications.html."""
+
+    away_until = forms.DateField(label="Away until", required=False)
+
+
 def grant_name(object_type: str, action: str) -> str:
     return f"{object_type}__{action}"
 

@@ -57,6 +57,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Tags", "/settings/tags", "tag", _viewer_of("tag")),
     Section("Pipelines", "/settings/pipelines", "funnel", _viewer_of("pipeline")),
     Section("Products", "/settings/products", "cube", _viewer_of("product")),
+    Section("Territories", "/settings/territories", "map", _viewer_of("territory")),
     Section("Quotas", "/settings/quotas", "flag", _viewer_of("quota")),
     Section("Currencies", "/settings/currencies", "currency-dollar", _viewer_of("exchange_rate")),
     Section(

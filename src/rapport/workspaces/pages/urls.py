@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.workspaces.pages import audit, profile, roles, teams, tokens, users
+from rapport.workspaces.pages import audit, away, profile, roles, teams, tokens, users
 
 urlpatterns = [
     path("settings", profile.settings_home, name="settings"),
@@ -22,6 +22,8 @@ urlpatterns = [
         users.reactivate,
         name="settings-member-reactivate",
     ),
+    path("settings/users/<int:user_id>/away", away.member_away, name="settings-member-away"),
+    path("settings/away", away.my_away, name="settings-away"),
     path(
         "settings/invitations/<int:invitation_id>/revoke",
         users.revoke_invitation,

@@ -39,6 +39,8 @@ def _users_page(
     roles = _offered_roles(principal, queries.list_roles(principal))
     members = queries.list_members(principal)
     may_change_owners = is_owner(principal)
+    may_edit = can(principal, "edit", "user")
+    today = queries.workspace_today(principal.workspace_id)
     context: dict[str, Any] = {
         "rows": [
             {
@@ -46,6 +48,8 @@ def _users_page(
                 "is_active": seat.is_active and seat.user.is_active,
                 "is_me": seat.user_id == principal.user_id,
                 "is_editable": may_change_owners or seat.role.key != OWNER,
+                "is_away": seat.is_away_on(today),
+                "can_set_away": may_edit or seat.user_id == principal.user_id,
             }
             for seat in members
         ],

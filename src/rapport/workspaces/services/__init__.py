@@ -16,6 +16,7 @@ from rapport.workspaces.services.members import (
     deactivate_member,
     deactivate_user,
     reactivate_member,
+    set_member_away,
 )
 from rapport.workspaces.services.passwords import (
     find_reset_user,
@@ -59,6 +60,7 @@ __all__ = [
     "reset_password",
     "revoke_api_token",
     "revoke_invitation",
+    "set_member_away",
     "set_team_members",
     "set_up_first_workspace",
     "update_role",

@@ -1,4 +1,5 @@
-"""Writes about members: changing a member's role, deactivating and reactivating them.
+"""Writes about members: changing a member's role, deactivating and reactivating them, and
+marking them away.
 
 A deactivated member keeps their history but can no longer act in the workspace: sessions and
 tokens are refused on the next request, because every request resolves the Principal afresh.
@@ -6,13 +7,15 @@ tokens are refused on the next request, because every request resolves the Princ
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from rapport.core.audit import record_change
 from rapport.core.errors import Conflict, Forbidden, Invalid
 from rapport.core.permissions import Principal, require
 from rapport.workspaces.models import Membership, Role, User
-from rapport.workspaces.queries import get_member
+from rapport.workspaces.queries import get_member, workspace_today
 
 OWNER = "owner"
 
@@ -112,3 +115,24 @@ def deactivate_user(principal: Principal, user_id: int) -> User:
     user.is_active = False
     record_change(principal, "edit", "user", user, {"user_is_active": [True, False]})
     return user
+
+
+@transaction.atomic
+def set_member_away(principal: Principal, user_id: int, away_until: dt.date | None) -> Membership:
+    """Mark a member away through `away_until` (workspace time; None: back): round-robin and
+    fewest-open assignment skip them until the day after. Members mark themselves; marking
+    someone else needs the right to edit users."""
+    if user_id != principal.user_id:
+        require(principal, "edit", "user")
+    elif principal.token_id is not None and not principal.token_can_write:
+        raise Forbidden("This API token is read-only.")
+    membership = get_member(principal, user_id, for_update=True)
+    if away_until is not None and away_until < workspace_today(principal.workspace_id):
+        raise Invalid.on("away_until", "Choose today or a later day, or clear it.")
+    before = membership.away_until
+    if before == away_until:
+        return membership
+    membership.away_until = away_until
+    membership.save(update_fields=["away_until"])
+    record_change(principal, "edit", "user", membership.user, {"away_until": [before, away_until]})
+    return membership
