@@ -72,3 +72,13 @@ def test_closed_deals_have_no_signal_and_the_api_says_so(owner: Any) -> None:
     assert (body["score"], body["reasons"][0]["points"]) == (20, -30)
     stranger = api_client_for(owner_principal(make_workspace("Other")))
     assert stranger.get(f"/api/v1/deals/{open_deal.pk}/engagement").status_code == 404
+
+
+def test_the_deal_page_shows_the_signal_and_why(workspace: Any, owner: Any) -> None:
+    from tests.page_clients import owner_client
+
+    deal = create_deal(owner, {"name": "Shown"})
+    _log(owner, "meeting", 2, deal_id=deal.pk)
+    page = owner_client(workspace).get(f"/deals/{deal.pk}").content.decode()
+    assert 'Engagement <span class="badge">75 · high</span>' in page
+    assert "+10</span> 1 meeting(s) in the last 30 days" in page

@@ -144,6 +144,7 @@ def test_preferences_read_and_change_per_kind(bob) -> None:
         "task_due",
         "workflow_failed",
         "workflow",
+        "quote",
     ]
 
     changed = api.put(f"{PATH}/preferences", {"assigned": {"by_email": True}, "workflow": {}})

@@ -144,6 +144,8 @@ def test_the_settings_page_shows_the_choices_and_keeps_what_was_saved(bob) -> No
         "workflow_failed__by_email": True,
         "workflow__in_app": True,
         "workflow__by_email": False,
+        "quote__in_app": True,
+        "quote__by_email": True,
     }
 
     posted = {"assigned__by_email": "on", "mentioned__in_app": "on", "workflow__in_app": "on"}

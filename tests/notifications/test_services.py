@@ -221,13 +221,19 @@ def test_preferences_start_at_the_defaults_and_change_only_what_is_named(workspa
         ("task_due", True, True),
         ("workflow_failed", True, True),
         ("workflow", True, False),
+        ("quote", True, True),
     ]
     assert [(p.kind, p.in_app, p.by_email) for p in list_preferences(bob_p)] == defaults
 
     set_preferences(bob_p, {"assigned": {"by_email": True}, "workflow": {"in_app": False}})
 
     mine = [(p.kind, p.in_app, p.by_email) for p in list_preferences(bob_p)]
-    assert mine == [("assigned", True, True), *defaults[1:4], ("workflow", False, False)]
+    assert mine == [
+        ("assigned", True, True),
+        *defaults[1:4],
+        ("workflow", False, False),
+        defaults[5],
+    ]
     assert [(p.kind, p.in_app, p.by_email) for p in list_preferences(cy_p)] == defaults
     entry = AuditEntry.objects.get(object_type="notification_preference")
     assert (entry.actor_user_id, entry.changes) == (

@@ -34,6 +34,8 @@ from rapport.deals.schemas import (
     DealRead,
     DealUpdate,
     EngagementRead,
+    LineItemsRead,
+    LineItemsWrite,
     PipelineCreate,
     PipelineOrder,
     PipelineRead,
@@ -43,6 +45,7 @@ from rapport.deals.schemas import (
     deal_body,
     deal_row,
     engagement_body,
+    line_items_body,
     pipeline_body,
     stage_write,
     stay_body,
@@ -128,6 +131,29 @@ def deal_engagement(request: HttpRequest, deal_id: RecordId) -> HttpResponse:
     principal = principal_of(request)
     deal = queries.get_deal(principal, deal_id)
     return json_response(engagement_body(engagement_of(principal, [deal]).get(deal.pk)))
+
+
+def _line_items(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = queries.get_deal(principal_of(request), deal_id)
+    return record_response(deal, line_items_body(deal, queries.line_items_of(deal)))
+
+
+@router.get("/deals/{deal_id}/line-items", response=LineItemsRead)
+def get_line_items(request: HttpRequest, deal_id: RecordId) -> HttpResponse:
+    """The deal's line items with their amounts, and the deal's ETag (for the PUT)."""
+    return _line_items(request, deal_id)
+
+
+@router.put("/deals/{deal_id}/line-items", response=LineItemsRead)
+def put_line_items(
+    request: HttpRequest, deal_id: RecordId, payload: LineItemsWrite
+) -> HttpResponse:
+    """Replace the line items (needs the deal's If-Match); the deal's amount becomes the sum of
+    their nets, before tax. Keep a line by sending its `id`."""
+    version = expected_version(request, deal_id)
+    items = [item.model_dump(exclude_unset=True) for item in payload.items]
+    services.set_line_items(principal_of(request), deal_id, items, version)
+    return _line_items(request, deal_id)
 
 
 @router.delete("/deals/{deal_id}", response={204: None})

@@ -1,9 +1,13 @@
-"""Pipeline, Stage, Deal, DealContact and DealStageChange: what a sales team sells and where."""
+"""Pipeline, Stage, Deal, DealContact, DealStageChange and LineItem: what a sales team sells and
+where."""
 
 from __future__ import annotations
 
+import decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.core.tenancy import Record, WorkspaceScoped
@@ -77,6 +81,9 @@ class Deal(Record):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the owner is the owner, written by a workflow's assign_owner step; cleared when the
+    # owner changes without one (see contacts.Contact.last_assignment).
+    last_assignment = models.CharField(max_length=300, blank=True)
     company = models.ForeignKey(
         "companies.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
     )
@@ -87,6 +94,10 @@ class Deal(Record):
         max_length=10, default="pipeline", choices=[(c, c) for c in FORECAST_CATEGORIES]
     )
     source = models.CharField(max_length=100, blank=True)
+    # The prices new line items get (a product the book has no price for keeps its list price).
+    price_book = models.ForeignKey(
+        "products.PriceBook", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     tags = models.ManyToManyField("tags.Tag", blank=True, related_name="deals")
     custom = models.JSONField(default=dict, blank=True)
 
@@ -170,3 +181,46 @@ class DealStageChange(WorkspaceScoped):
 
     def __str__(self) -> str:
         return f"deal {self.deal_id} in stage {self.stage_id}"
+
+
+class LineItem(WorkspaceScoped):
+    """A product (or a free line) a deal sells: quantity, unit price, discount and tax.
+
+    Prices are in the deal's currency. Net, tax and total are computed, never stored
+    (`deals.line_amounts`); while a deal has line items its amount is the sum of their nets.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="line_items")
+    product = models.ForeignKey(
+        "products.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)  # copied from the product, editable
+    description = models.TextField(blank=True)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)  # more than 0
+    unit_price = models.DecimalField(max_digits=18, decimal_places=2)  # zero or more
+    discount_percent = models.DecimalField(  # 0 to 100
+        max_digits=5, decimal_places=2, default=decimal.Decimal("0")
+    )
+    tax_rate = models.DecimalField(  # percent, 0 to 100; the product's by default
+        max_digits=5, decimal_places=2, default=decimal.Decimal("0")
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["deal", "position", "id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="lineitem_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="lineitem_unit_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="lineitem_discount_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0, tax_rate__lte=100), name="lineitem_tax_rate_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"

@@ -17,7 +17,7 @@ from rapport.core.filters import FilterField, filters_q
 from rapport.core.pagination import Page, keyset_page, parse_sort
 from rapport.core.permissions import Principal, visible
 from rapport.customfields.models import CustomField
-from rapport.deals.models import Deal, DealContact, DealStageChange, Pipeline, Stage
+from rapport.deals.models import Deal, DealContact, DealStageChange, LineItem, Pipeline, Stage
 
 OBJECT_TYPE = "deal"
 FILTERS = {
@@ -75,6 +75,11 @@ def get_deal(principal: Principal, deal_id: int) -> Deal:
 
 def find_deal(principal: Principal, deal_id: int) -> Deal | None:
     return visible_deals(principal).filter(pk=deal_id).first()
+
+
+def line_items_of(deal: Deal) -> list[LineItem]:
+    """A deal's line items in order, with their products (the deal read through get_deal)."""
+    return list(deal.line_items.select_related("product").order_by("position", "pk"))
 
 
 def list_deals(

@@ -16,7 +16,8 @@ from rapport.customfields.models import CustomField
 from rapport.customfields.queries import visible_custom
 from rapport.deals.board import Board
 from rapport.deals.engagement import Engagement
-from rapport.deals.models import Deal, Pipeline
+from rapport.deals.line_amounts import line_amounts, totals
+from rapport.deals.models import Deal, LineItem, Pipeline
 from rapport.deals.queries import Stay, is_stuck
 
 ContactRole = Literal[
@@ -59,6 +60,9 @@ class DealUpdate(Schema):
     lost_reason: str | None = None
     forecast_category: ForecastCategory | None = None
     source: str | None = None
+    price_book_id: RecordId | None = Field(
+        None, description="The price book new line items take their prices from."
+    )
     tags: list[int | str] | None = None
     custom: dict[str, Any] | None = None
 
@@ -85,6 +89,7 @@ class DealRead(Schema):
     expected_close_on: dt.date | None
     closed_on: dt.date | None
     owner_id: int | None
+    last_assignment: str = Field(description="Why the owner is the owner (set by workflows).")
     company_id: int | None
     contacts: list[DealContactRef]
     next_step: str
@@ -92,6 +97,7 @@ class DealRead(Schema):
     lost_reason: str
     forecast_category: ForecastCategory
     source: str
+    price_book_id: int | None
     tags: list[TagRef]
     custom: dict[str, Any]
     version: int
@@ -111,8 +117,9 @@ def deal_body(deal: Deal, custom_fields: list[CustomField]) -> dict[str, Any]:
     """The API shape of a deal, fetched with deals.queries.RELATED and its stage."""
     plain = (
         "name", "currency", "pipeline_id", "stage_entered_at", "expected_close_on", "closed_on",
-        "owner_id", "company_id", "next_step", "next_step_on", "lost_reason",
-        "forecast_category", "source", "version", "created_at", "updated_at", "deleted_at",
+        "owner_id", "last_assignment", "company_id", "next_step", "next_step_on", "lost_reason",
+        "forecast_category", "source", "price_book_id", "version", "created_at", "updated_at",
+        "deleted_at",
     )  # fmt: skip
     body: dict[str, Any] = {"id": deal.pk, **{name: getattr(deal, name) for name in plain}}
     body["amount"] = None if deal.amount is None else str(deal.amount)
@@ -127,6 +134,90 @@ def deal_body(deal: Deal, custom_fields: list[CustomField]) -> dict[str, Any]:
     body["tags"] = tag_refs(deal)
     body["custom"] = visible_custom(deal.custom, custom_fields)
     return body
+
+
+# --- Line items ---------------------------------------------------------------------------------
+
+
+class LineItemWrite(Schema):
+    """One line. Left out, a kept line's fields keep their values and a new line's come from
+    the product (its price from the deal's price book, else its list price)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: RecordId | None = Field(None, description="A line of the deal to keep; none adds one.")
+    product_id: RecordId | None = Field(None, description="An active product; none: a free line.")
+    name: str | None = Field(None, description="The product's name by default.")
+    description: str | None = None
+    quantity: decimal.Decimal | None = Field(None, description='above 0, 4 decimals; "1" default')
+    unit_price: decimal.Decimal | None = Field(None, description="in the deal's currency")
+    discount_percent: decimal.Decimal | None = Field(None, description="0 to 100")
+    tax_rate: decimal.Decimal | None = Field(None, description="percent; the product's default")
+
+
+class LineItemsWrite(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[LineItemWrite] = Field(description="Every line, in order: replaces the list.")
+
+
+class LineItemRead(Schema):
+    id: int
+    product_id: int | None
+    sku: str | None
+    name: str
+    description: str
+    quantity: str
+    unit_price: str
+    discount_percent: str
+    tax_rate: str
+    net: str = Field(description="quantity x unit price x (1 - discount), rounded half up")
+    tax: str = Field(description="net x tax rate, rounded half up")
+    total: str
+
+
+class TaxRead(Schema):
+    rate: str
+    net: str
+    tax: str
+
+
+class LineItemsRead(Schema):
+    deal_id: int
+    currency: str
+    price_book_id: int | None
+    items: list[LineItemRead]
+    subtotal: str = Field(description="The sum of the nets: the deal's amount, before tax.")
+    taxes: list[TaxRead]
+    tax: str
+    total: str
+
+
+def line_items_body(deal: Deal, items: list[LineItem]) -> dict[str, Any]:
+    """The API shape of a deal's line items with each line's and the list's amounts."""
+    rows, pairs = [], []
+    for item in items:
+        amounts = line_amounts(item.quantity, item.unit_price, item.discount_percent, item.tax_rate)
+        pairs.append((item.tax_rate, amounts))
+        rows.append({
+            "id": item.pk, "product_id": item.product_id,
+            "sku": item.product.sku if item.product else None, "name": item.name,
+            "description": item.description, "quantity": str(item.quantity),
+            "unit_price": str(item.unit_price), "discount_percent": str(item.discount_percent),
+            "tax_rate": str(item.tax_rate), "net": str(amounts.net), "tax": str(amounts.tax),
+            "total": str(amounts.total),
+        })  # fmt: skip
+    sums = totals(pairs)
+    return {
+        "deal_id": deal.pk,
+        "currency": deal.currency,
+        "price_book_id": deal.price_book_id,
+        "items": rows,
+        "subtotal": str(sums.subtotal),
+        "taxes": [{"rate": str(t.rate), "net": str(t.net), "tax": str(t.tax)} for t in sums.taxes],
+        "tax": str(sums.tax),
+        "total": str(sums.total),
+    }
 
 
 class StayRead(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.deals.pages import board, deal_contacts, lists, pipelines, record
+from rapport.deals.pages import board, deal_contacts, line_items, lists, pipelines, record
 
 urlpatterns = [
     path("deals", lists.deal_list, name="deal-list"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("deals/bulk", lists.deal_bulk, name="deal-bulk"),
     path("deals/related", lists.related_deals, name="deal-related"),
     path("deals/contact-options", deal_contacts.contact_options, name="deal-contact-options"),
+    path("deals/product-options", line_items.product_options, name="deal-product-options"),
     path("deals/board", board.deal_board, name="deal-board"),
     path("deals/board/column", board.board_column, name="deal-board-column"),
     path("deals/board/move", board.board_move, name="deal-board-move"),
@@ -25,6 +26,13 @@ urlpatterns = [
         deal_contacts.contact_change,
         name="deal-contact-change",
     ),
+    path("deals/<int:deal_id>/line-items", line_items.line_add, name="deal-line-add"),
+    path(
+        "deals/<int:deal_id>/line-items/<int:line_id>",
+        line_items.line_change,
+        name="deal-line-change",
+    ),
+    path("deals/<int:deal_id>/price-book", line_items.price_book_change, name="deal-price-book"),
     path("deals/<int:deal_id>/fields/<str:name>", record.deal_field, name="deal-field"),
     path(
         "deals/<int:deal_id>/fields/<str:name>/edit",

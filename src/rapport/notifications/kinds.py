@@ -27,5 +27,6 @@ KINDS: dict[str, NotificationKind] = {
         NotificationKind("task_due", "A task of mine is due", by_email=True),
         NotificationKind("workflow_failed", "A workflow I own failed or was paused", by_email=True),
         NotificationKind("workflow", "A workflow notified me"),
+        NotificationKind("quote", "A customer accepted or declined my quote", by_email=True),
     )
 }

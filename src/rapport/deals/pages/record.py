@@ -3,7 +3,7 @@ History), its delete, and the new-deal form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -15,15 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.companies.queries import get_company
 from rapport.contacts.queries import get_contact
 from rapport.core.errors import Invalid, PreconditionFailed
-from rapport.core.field_specs import errors_by_input, service_data
+from rapport.core.field_specs import FieldSpec, errors_by_input, service_data
 from rapport.core.history import list_record_history
 from rapport.core.inline_edit import edit_field, save_field, show_field
 from rapport.core.pages import is_htmx, page_principal
 from rapport.core.permissions import Principal, can, require
 from rapport.deals import queries, services
+from rapport.deals.engagement import engagement_of
 from rapport.deals.forms import CREATE_FIELDS, ROLE_CHOICES
 from rapport.deals.models import Deal, Pipeline, Stage
 from rapport.deals.pages.deal_contacts import contacts_context
+from rapport.deals.pages.line_items import line_items_context
 from rapport.deals.pages.records import (
     EDITOR,
     OBJECT_TYPE,
@@ -56,6 +58,15 @@ def stage_bar(pipeline: Pipeline, current: Stage) -> list[BarStep]:
     return steps
 
 
+def _about(specs: list[FieldSpec], deal: Deal) -> list[FieldSpec]:
+    """The About panel's fields; a deal with line items has their sum as its amount."""
+    shown = [s for s in specs if not s.is_custom and s.name != "stage_id"]
+    if not deal.line_items.exists():
+        return shown
+    label = "Amount (sum of the line items, before tax)"
+    return [replace(s, editable=False, label=label) if s.name == "amount" else s for s in shown]
+
+
 def _detail_context(principal: Principal, deal: Deal, body: dict[str, Any]) -> dict[str, Any]:
     pipelines = queries.pipelines_of(principal)
     specs = specs_of(principal, pipelines)
@@ -65,7 +76,7 @@ def _detail_context(principal: Principal, deal: Deal, body: dict[str, Any]) -> d
         "deal": deal,
         "body": body,
         "url": f"/deals/{deal.pk}",
-        "about": [s for s in specs if not s.is_custom and s.name != "stage_id"],
+        "about": _about(specs, deal),
         "custom": [s for s in specs if s.is_custom],
         "bar": stage_bar(pipeline, deal.stage) if hasattr(pipeline, "stage_rows") else [],
         "stays": list(reversed(stays)),
@@ -84,7 +95,8 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
     context = _detail_context(principal, deal, body)
     if is_htmx(request) and "header" in request.GET:
         return render(request, "deals/detail.html#header", context)
-    context |= contacts_context(principal, deal)
+    context |= contacts_context(principal, deal) | line_items_context(principal, deal)
+    context["engagement"] = engagement_of(principal, [deal]).get(deal.pk)
     with timezone.override(zone_of(principal)):
         return render(request, "deals/detail.html", context)
 

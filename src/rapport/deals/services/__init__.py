@@ -16,6 +16,7 @@ from rapport.deals.services.deals import (
     snapshot,
     update_deal,
 )
+from rapport.deals.services.line_items import set_line_items
 from rapport.deals.services.pipelines import (
     create_pipeline,
     delete_pipeline,
@@ -40,6 +41,7 @@ __all__ = [
     "move_deal_to_stage",
     "reorder_pipelines",
     "restore_deal",
+    "set_line_items",
     "snapshot",
     "update_deal",
     "update_pipeline",

@@ -45,11 +45,12 @@ from rapport.deals.models import (
 )
 from rapport.deals.queries import deals_to_export
 from rapport.deals.services.pipelines import ensure_default_pipeline, stage_rows
+from rapport.products.models import PriceBook
 from rapport.tags.services import resolve_tags
 from rapport.workspaces.models import Workspace
 
 OBJECT_TYPE = "deal"
-TEXT_FIELDS = ("name", "next_step", "lost_reason", "source")
+TEXT_FIELDS = ("name", "next_step", "lost_reason", "source", "last_assignment")
 STAGE_CHANGED = "deal.stage_changed"
 
 
@@ -129,6 +130,7 @@ def snapshot(deal: Deal) -> dict[str, Any]:
     plain = (
         *TEXT_FIELDS, "amount", "currency", "pipeline_id", "stage_id", "expected_close_on",
         "closed_on", "owner_id", "company_id", "next_step_on", "forecast_category", "custom",
+        "price_book_id",
     )  # fmt: skip
     data = {name: getattr(deal, name) for name in plain}
     return data | {"tags": tag_ids(deal), "contacts": contact_rows(deal)}
@@ -246,6 +248,48 @@ def _check_close_fields(deal: Deal, cleaned: dict[str, Any], problems: list[Fiel
 # --- Related records ------------------------------------------------------------------------------
 
 
+def _price_book_id(raw: Any, deal: Deal) -> int | None:
+    """A live price book of the deal's workspace; an inactive one only if the deal has it."""
+    if raw is None or raw == deal.price_book_id:
+        return deal.price_book_id if raw is not None else None
+    book = PriceBook.objects.filter(
+        workspace_id=deal.workspace_id, pk=raw, deleted_at__isnull=True
+    ).first()
+    if book is None:
+        raise Invalid.on("price_book_id", "No such price book.")
+    if not book.is_active:
+        raise Invalid.on("price_book_id", f"The price book {book.name} is inactive.")
+    return book.pk
+
+
+def _check_line_item_fields(
+    deal: Deal, cleaned: dict[str, Any], problems: list[FieldError]
+) -> None:
+    """While a deal has line items its amount is their sum and its currency is theirs."""
+    amount = "amount" in cleaned and cleaned["amount"] != deal.amount
+    currency = "currency" in cleaned and cleaned["currency"] != deal.currency
+    if not deal.pk or not (amount or currency) or not deal.line_items.exists():
+        return
+    if amount:
+        problems.append(
+            FieldError(
+                ("amount",),
+                "This deal's amount is the sum of its line items (before tax); change the "
+                "line items instead, or remove them all to set the amount by hand.",
+                "line_items",
+            )
+        )
+    if currency:
+        problems.append(
+            FieldError(
+                ("currency",),
+                f"This deal's line items are priced in {deal.currency}; remove them before "
+                "changing its currency.",
+                "line_items",
+            )
+        )
+
+
 def _company_id(principal: Principal, raw: Any) -> int | None:
     if raw is None:
         return None
@@ -296,20 +340,29 @@ def _contact_links(principal: Principal, raw: Any) -> list[DealContact]:
     return links
 
 
-def _apply(principal: Principal, deal: Deal, data: dict[str, Any], partial: bool) -> Stage | None:
+def _apply(
+    principal: Principal, deal: Deal, data: dict[str, Any], partial: bool, items: bool = False
+) -> Stage | None:
     """Validate `data` and set it on `deal` (saved) with its tags and contacts; the old stage
-    when the stage changed (the caller records the stay once the audit entry is written)."""
+    when the stage changed (the caller records the stay once the audit entry is written).
+    `items`: the line-items service sets the amount to their sum."""
     relations = {k: data.pop(k) for k in ("contacts", "tags", "custom") if k in data}
     cleaned, problems = clean_with(_cleaners(), data)
     if "name" in cleaned and not cleaned["name"]:
         problems.append(FieldError(("name",), "A deal needs a name."))
+    if not items:
+        _check_line_item_fields(deal, cleaned, problems)
     stage = _stage_for(principal.workspace_id, deal, cleaned, problems)
     if problems:
         raise Invalid("Some fields are not valid.", problems)
     if "owner_id" in cleaned:
         check_owner(principal, OBJECT_TYPE, cleaned["owner_id"], deal.owner_id)
+        if cleaned["owner_id"] != deal.owner_id and "last_assignment" not in cleaned:
+            cleaned["last_assignment"] = ""  # the note explains the owner it came with
     if "company_id" in cleaned:
         cleaned["company_id"] = _company_id(principal, cleaned["company_id"])
+    if "price_book_id" in cleaned:
+        cleaned["price_book_id"] = _price_book_id(cleaned["price_book_id"], deal)
     if "custom" in relations or not partial:
         custom = clean_custom_values(
             principal.workspace_id, OBJECT_TYPE, relations.get("custom"), partial=partial
@@ -353,10 +406,27 @@ def update_deal(
     deal = lock_record(Deal, principal, deal_id, deleted=False)
     require(principal, "edit", OBJECT_TYPE, deal)
     check_version(deal, expected_version)
+    return write_deal_update(principal, deal, data)
+
+
+def write_deal_update(
+    principal: Principal,
+    deal: Deal,
+    data: dict[str, Any],
+    line_items: tuple[list[Any], list[Any]] | None = None,
+) -> Deal:
+    """update_deal's write, once the deal is locked, the right checked and the version matched.
+
+    The line-items service calls it with the items' (before, after) rows and their sum as
+    `amount`: the change is one audit entry and one deal.updated event, items included.
+    """
     before = snapshot(deal)
     deal.bump()
-    old = _apply(principal, deal, dict(data), partial=True)
-    record_change(principal, "update", OBJECT_TYPE, deal, diff(before, snapshot(deal)))
+    old = _apply(principal, deal, dict(data), partial=True, items=line_items is not None)
+    changes = diff(before, snapshot(deal))
+    if line_items is not None:
+        changes |= diff({"line_items": line_items[0]}, {"line_items": line_items[1]})
+    record_change(principal, "update", OBJECT_TYPE, deal, changes)
     if old is not None:
         _record_stay(principal, deal, old)
     return deal
