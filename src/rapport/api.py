@@ -41,6 +41,8 @@ def _mount() -> None:
         "automation",
         "currencies",
         "products",
+        "territories",
+        "quotes",
     ):
         try:
             module = import_module(f"rapport.{app}.api")

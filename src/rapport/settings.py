@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "rapport.automation",
     "rapport.currencies",
     "rapport.products",
+    "rapport.territories",
+    "rapport.quotes",
     "rapport.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("rapport.savedviews.urls")),
     path("", include("rapport.companies.urls")),
     path("", include("rapport.deals.urls")),
+    path("", include("rapport.quotes.urls")),
     path("", include("rapport.leads.urls")),
     path("", include("rapport.forecasts.urls")),
     path("", include("rapport.notifications.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("rapport.emailtemplates.urls")),
     path("", include("rapport.products.urls")),
     path("", include("rapport.currencies.urls")),
+    path("", include("rapport.territories.urls")),
     path("settings/restore-bin", restore_bin_views.bin_page, name="settings-restore-bin"),
     path(
         "settings/restore-bin/<str:object_type>/<int:record_id>/restore",

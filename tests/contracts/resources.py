@@ -25,6 +25,7 @@ from rapport.emailtemplates.models import EmailTemplate
 from rapport.products.models import PriceBook, Product
 from rapport.savedviews.models import SavedView
 from rapport.tags.models import Tag
+from rapport.territories.models import Territory
 
 _seq = itertools.count(1)
 
@@ -134,6 +135,15 @@ def _product() -> dict[str, Any]:
 
 def _price_book() -> dict[str, Any]:
     return {"name": f"Partner prices {next(_seq)}"}
+
+
+def _territory() -> dict[str, Any]:
+    # A territory is worked by a team of the `workspace` fixture ("Acme N").
+    from rapport.workspaces.models import Team, Workspace
+
+    workspace = Workspace.objects.filter(name__startswith="Acme ").latest("pk")
+    team, _ = Team.objects.get_or_create(workspace=workspace, name="Field sales")
+    return {"name": f"Territory {next(_seq)}", "team_id": team.pk, "countries": ["DE", "AT"]}
 
 
 RESOURCES: list[Resource] = [
@@ -270,6 +280,17 @@ RESOURCES: list[Resource] = [
         {"rate": "1.25"},
         lambda body: {"rate": ["1.1", "1.25"]},
         lambda item: f"rate_on:eq:{item['rate_on']}",
+        soft_delete=False,
+    ),
+    Resource(
+        "territories",
+        "/api/v1/territories",
+        "territory",
+        Territory,
+        _territory,
+        {"regions": ["Bavaria"]},
+        lambda body: {"regions": [[], ["Bavaria"]]},
+        lambda item: f"name:eq:{item['name']}",
         soft_delete=False,
     ),
 ]
