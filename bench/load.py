@@ -125,10 +125,14 @@ def measure_probe(
         result["skipped"] = f"GET {probe.paths[0]} answered {status}; route missing or broken"
         log(f"  {probe.name}: skipped ({result['skipped']})")
     else:
+        # Warm up: each path once, unmeasured, as a server that has been running would be
+        # (a dataset generated earlier, or read since, may have left the caches cold).
+        run_load(port, token, probe.paths, 1, len(probe.paths), seconds)
         result["http"] = []
         for concurrency, requests in levels:
             cell = run_load(port, token, probe.paths, concurrency, requests, seconds)
             result["http"].append(cell)
             log(f"  {probe.name} c={concurrency}: p50 {cell['p50']} ms, {cell['rps']} req/s")
+    time_sql(probe.sql, len(probe.sql[0][1]) if probe.sql else 1)  # warm up the same way
     result["sql"] = time_sql(probe.sql, sql_repeats)
     return result
