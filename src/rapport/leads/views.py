@@ -59,19 +59,20 @@ def set_status(request: HttpRequest, contact_id: int) -> HttpResponse:
     principal = page_principal(request)
     contact = get_contact(principal, contact_id)
     form = LeadStatusForm(request.POST, prefix=f"lead-{contact.pk}")
-    status = 200
     if form.is_valid():
         try:
-            contact = contact_services.update_contact(principal, contact.pk, form.cleaned_data)
-            contact = get_contact(principal, contact.pk)
-            form = None  # type: ignore[assignment]
+            contact_services.update_contact(principal, contact.pk, form.cleaned_data)
         except Invalid as exc:
             add_service_errors(form, exc)
-            status = 422
-    else:
-        status = 422
-    context = {"row": _row(principal, contact, form), "status_labels": STATUS_LABELS}
-    return render_partial(request, "leads/inbox.html#lead-row", context, status)
+        else:  # saved: the row again, with a fresh form of the stored values
+            row = _row(principal, get_contact(principal, contact.pk))
+            return render_partial(request, "leads/inbox.html#lead-row", _row_context(row))
+    row = _row(principal, contact, form)
+    return render_partial(request, "leads/inbox.html#lead-row", _row_context(row), 422)
+
+
+def _row_context(row: dict[str, Any]) -> dict[str, Any]:
+    return {"row": row, "status_labels": STATUS_LABELS}
 
 
 def _stage_options(principal: Principal) -> list[tuple[str, list[tuple[int, str]]]]:

@@ -1,15 +1,17 @@
 """Every write about pipelines, stages and deals; re-exported so callers import from
 `rapport.deals.services`."""
 
-from rapport.deals.services.deals import (
-    STAGE_CHANGED,
-    StageChanged,
+from rapport.deals.services.bulk import (
     bulk_delete_deals,
     bulk_tag_deals,
     bulk_update_deals,
+    export_deals,
+)
+from rapport.deals.services.deals import (
+    STAGE_CHANGED,
+    StageChanged,
     create_deal,
     delete_deal,
-    export_deals,
     hard_delete_deal,
     move_deal_to_stage,
     restore_deal,

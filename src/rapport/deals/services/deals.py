@@ -1,5 +1,5 @@
-"""Writes about deals: create, update (a stage change among them), bulk changes, soft delete,
-restore and hard delete.
+"""Writes about one deal: create, update (a stage change among them), soft delete, restore and
+hard delete (bulk writes and the export are in bulk.py, linked records checked in links.py).
 
 A stage change closes the deal's current stay in DealStageChange and opens the next, emits
 `deal.stage_changed`, and keeps the close fields true: entering a won or lost stage sets
@@ -13,29 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from pydantic import BaseModel, Field
 
-from rapport.companies.models import Company
-from rapport.companies.queries import ExportChunk
 from rapport.companies.services import check_owner, clean_with, tag_ids, text_cleaners
-from rapport.contacts.models import Contact
-from rapport.core.api_support import ExportParams
-from rapport.core.audit import diff, record_change, record_event
+from rapport.core.audit import diff, record_change
 from rapport.core.errors import FieldError, Invalid
 from rapport.core.events import emit
 from rapport.core.lifecycle import check_version, erase, lock_record, move_to_bin, restore_from_bin
-from rapport.core.permissions import Principal, require, visible
+from rapport.core.permissions import Principal, require
 from rapport.currencies.codes import is_currency
 from rapport.customfields import values
-from rapport.customfields.models import CustomField
 from rapport.customfields.services import clean_custom_values, merge_custom
 from rapport.deals.models import (
-    CONTACT_ROLES,
     FORECAST_CATEGORIES,
     Deal,
     DealContact,
@@ -43,7 +37,7 @@ from rapport.deals.models import (
     Pipeline,
     Stage,
 )
-from rapport.deals.queries import deals_to_export
+from rapport.deals.services.links import company_id_of, contact_links
 from rapport.deals.services.pipelines import ensure_default_pipeline, stage_rows
 from rapport.products.models import PriceBook
 from rapport.tags.services import resolve_tags
@@ -290,56 +284,6 @@ def _check_line_item_fields(
         )
 
 
-def _company_id(principal: Principal, raw: Any) -> int | None:
-    if raw is None:
-        return None
-    company = visible(principal, Company.objects.all(), "company").filter(pk=raw).first()
-    if company is None:
-        raise Invalid.on("company_id", "No such company.")
-    return company.pk
-
-
-def _contact_links(principal: Principal, raw: Any) -> list[DealContact]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or len(raw) > 100:
-        raise Invalid.on("contacts", "Give a list of at most 100 contacts.")
-    problems: list[FieldError] = []
-    wanted = [item.get("contact_id") for item in raw if isinstance(item, dict)]
-    seen = set(
-        visible(principal, Contact.objects.all(), "contact")
-        .filter(pk__in=[w for w in wanted if isinstance(w, int)])
-        .values_list("pk", flat=True)
-    )
-    links: list[DealContact] = []
-    for i, item in enumerate(raw):
-        contact_id = item.get("contact_id") if isinstance(item, dict) else None
-        role = item.get("role", "other") if isinstance(item, dict) else None
-        if contact_id not in seen:
-            problems.append(FieldError(("contacts", i, "contact_id"), "No such contact."))
-        elif role not in CONTACT_ROLES:
-            problems.append(
-                FieldError(("contacts", i, "role"), f"Choose one of {', '.join(CONTACT_ROLES)}.")
-            )
-        elif any(link.contact_id == contact_id for link in links):
-            problems.append(
-                FieldError(("contacts", i, "contact_id"), "This contact is listed twice.")
-            )
-        else:
-            links.append(
-                DealContact(
-                    contact_id=contact_id, role=role, is_primary=bool(item.get("is_primary"))
-                )
-            )
-    if sum(link.is_primary for link in links) > 1:
-        problems.append(FieldError(("contacts",), "Only one contact can be the primary one."))
-    if problems:
-        raise Invalid("Some contacts are not valid.", problems)
-    if links and not any(link.is_primary for link in links):
-        links[0].is_primary = True
-    return links
-
-
 def _apply(
     principal: Principal, deal: Deal, data: dict[str, Any], partial: bool, items: bool = False
 ) -> Stage | None:
@@ -360,7 +304,7 @@ def _apply(
         if cleaned["owner_id"] != deal.owner_id and "last_assignment" not in cleaned:
             cleaned["last_assignment"] = ""  # the note explains the owner it came with
     if "company_id" in cleaned:
-        cleaned["company_id"] = _company_id(principal, cleaned["company_id"])
+        cleaned["company_id"] = company_id_of(principal, cleaned["company_id"])
     if "price_book_id" in cleaned:
         cleaned["price_book_id"] = _price_book_id(cleaned["price_book_id"], deal)
     if "custom" in relations or not partial:
@@ -369,7 +313,7 @@ def _apply(
         )
         cleaned["custom"] = merge_custom(deal.custom, custom)
     tags = resolve_tags(principal, relations["tags"] or []) if "tags" in relations else None
-    links = _contact_links(principal, relations["contacts"]) if "contacts" in relations else None
+    links = contact_links(principal, relations["contacts"]) if "contacts" in relations else None
     for name, value in cleaned.items():
         setattr(deal, name, value)
     old = _enter_stage(principal, deal, stage, cleaned) if stage is not None else None
@@ -490,44 +434,3 @@ def hard_delete_deal(principal: Principal, deal_id: int) -> None:
     """Erase the deal for good (admins only), with its stage history and contact roles."""
     deal = lock_record(Deal, principal, deal_id, deleted=None)
     erase(principal, deal, snapshot)
-
-
-@transaction.atomic
-def bulk_update_deals(principal: Principal, deal_ids: list[int], data: dict[str, Any]) -> int:
-    """The same change on each deal, all or none (one denied deal changes nothing)."""
-    for deal_id in deal_ids:
-        update_deal(principal, deal_id, dict(data))
-    return len(deal_ids)
-
-
-@transaction.atomic
-def bulk_tag_deals(
-    principal: Principal, deal_ids: list[int], add: str = "", remove: str = ""
-) -> int:
-    """Add a tag to (or remove one from) each deal, keeping their other tags."""
-    links = Deal.tags.through.objects.filter(deal__workspace_id=principal.workspace_id)
-    for deal_id in deal_ids:
-        current = list(links.filter(deal_id=deal_id).values_list("tag_id", "tag__name"))
-        refs: list[int | str] = [pk for pk, name in current if name.lower() != remove.lower()]
-        if add and add.lower() not in {name.lower() for _, name in current}:
-            refs.append(add)
-        update_deal(principal, deal_id, {"tags": refs})
-    return len(deal_ids)
-
-
-@transaction.atomic
-def bulk_delete_deals(principal: Principal, deal_ids: list[int]) -> int:
-    for deal_id in deal_ids:
-        delete_deal(principal, deal_id)
-    return len(deal_ids)
-
-
-def export_deals(
-    principal: Principal, params: ExportParams, custom_fields: list[CustomField], columns: list[str]
-) -> Iterator[ExportChunk[Deal]]:
-    """The deals of a CSV export, chunk by chunk, logged as one audit entry (see companies')."""
-    require(principal, "export", OBJECT_TYPE)
-    chunks = deals_to_export(principal, params, custom_fields)
-    details = {"filter": params.filter, "sort": params.sort, "fields": columns}
-    record_event(principal, "export", OBJECT_TYPE, details)
-    return chunks
