@@ -94,7 +94,7 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def _search_sql(ws: int, words: list[str], object_type: str) -> list[tuple[str, list[Any]]]:
-    """As rapport.search.queries for one type: one read of up to 2,000 matches from the text
+    """As rapport.search.queries for one type: one read of up to 400 matches from the text
     index, flagged where the word starts a word; then the best 20 of up to 400 candidates."""
     from django.db import connection
 
@@ -110,7 +110,7 @@ def _search_sql(ws: int, words: list[str], object_type: str) -> list[tuple[str, 
         term = [lambda w: f"%{w}%"]
     scope = f"workspace_id = %s AND object_type = '{object_type}' AND {match}"
     flag = "(text LIKE %s OR text LIKE %s)"
-    scan = f"SELECT id, {flag} FROM search_searchentry WHERE {scope} LIMIT 2000"
+    scan = f"SELECT id, {flag} FROM search_searchentry WHERE {scope} LIMIT 400"
     rank = (
         "SELECT id, title, subtitle FROM search_searchentry WHERE id IN "
         f"(SELECT id FROM search_searchentry WHERE {scope} LIMIT 400) ORDER BY title LIMIT 20"

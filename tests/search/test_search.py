@@ -102,6 +102,21 @@ def test_prefix_matches_win_even_beyond_the_ranked_candidates(
     assert found[0].object_id == lee.pk and len(found) <= 4
 
 
+def test_a_first_read_without_enough_word_starts_reads_on(
+    owner, workspace, monkeypatch, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("rapport.search.queries.FIRST_SCAN", 2)
+    for name in ("Ashlee", "Kaylee"):  # matched first, but "lee" only inside a word
+        _indexed_contact(workspace, first_name=name, last_name="Infix")
+    lee = _indexed_contact(workspace, first_name="Lee", last_name="Exact")
+    with django_assert_num_queries(3 + 1):  # read, read on, rank; companies: one empty read
+        found = search(owner, "lee", types=["contact", "company"], limit=1)
+    assert [r.object_id for r in found["contact"]] == [lee.pk]
+    with django_assert_num_queries(2 + 1):  # enough word starts in the first read
+        found = search(owner, "infix", types=["contact", "company"], limit=1)
+    assert len(found["contact"]) == 1
+
+
 def test_another_workspaces_matches_do_not_crowd_out_ours(owner, workspace, monkeypatch) -> None:
     """The text index's scan is capped, but only this workspace's matches count towards it."""
     monkeypatch.setattr("rapport.search.queries.FTS_SCAN", 3)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Value
 
 from rapport.companies.models import Company
 from rapport.companies.queries import ExportChunk, company_names, export_chunks, record_page
@@ -109,32 +109,41 @@ class Row:
 
 
 def attach_related(contacts: list[Contact]) -> None:
-    """Set email_rows, phone_rows and tag_rows as RELATED does, in three value queries.
+    """Set email_rows, phone_rows and tag_rows as RELATED does, in one query.
 
-    For a page of contacts this costs a third of prefetch_related: no model instances and no
-    per-row related managers.
+    The emails, phones and tags of a page of contacts come back as one UNION ALL of three value
+    queries: no model instances, no per-row related managers, and one round trip to the
+    database instead of three.
     """
     ids = [c.pk for c in contacts]
-    emails: dict[int, list[Row]] = defaultdict(list)
-    phones: dict[int, list[Row]] = defaultdict(list)
-    tags: dict[int, list[Row]] = defaultdict(list)
-    for pk, contact_id, email, primary in ContactEmail.objects.filter(
-        contact_id__in=ids
-    ).values_list("pk", "contact_id", "email", "is_primary"):
-        emails[contact_id].append(Row(pk, email=email, is_primary=primary))
-    for pk, contact_id, number, kind, primary in ContactPhone.objects.filter(
-        contact_id__in=ids
-    ).values_list("pk", "contact_id", "number", "kind", "is_primary"):
-        phones[contact_id].append(Row(pk, number=number, kind=kind, is_primary=primary))
-    links = Contact.tags.through.objects.filter(contact_id__in=ids)
-    for contact_id, tag_id, name, color in links.values_list(
-        "contact_id", "tag_id", "tag__name", "tag__color"
-    ):
-        tags[contact_id].append(Row(tag_id, name=name, color=color))
+    rows: dict[str, dict[int, list[Row]]] = {k: defaultdict(list) for k in ("e", "p", "t")}
+    if ids:
+        for kind, contact_id, pk, text, extra, primary in _related_rows(ids):
+            if kind == "e":
+                rows[kind][contact_id].append(Row(pk, email=text, is_primary=primary))
+            elif kind == "p":
+                rows[kind][contact_id].append(Row(pk, number=text, kind=extra, is_primary=primary))
+            else:
+                rows[kind][contact_id].append(Row(pk, name=text, color=extra))
     for contact in contacts:
-        contact.email_rows = emails[contact.pk]  # type: ignore[attr-defined]
-        contact.phone_rows = phones[contact.pk]  # type: ignore[attr-defined]
-        contact.tag_rows = tags[contact.pk]  # type: ignore[attr-defined]
+        contact.email_rows = rows["e"][contact.pk]  # type: ignore[attr-defined]
+        contact.phone_rows = rows["p"][contact.pk]  # type: ignore[attr-defined]
+        contact.tag_rows = rows["t"][contact.pk]  # type: ignore[attr-defined]
+
+
+def _related_rows(ids: list[int]) -> Iterable[tuple[str, int, int, str, str, bool]]:
+    """(kind, contact id, row id, text, extra, is_primary) of emails "e", phones "p", tags "t"."""
+    text, flag = models.CharField(), models.BooleanField()
+    emails = ContactEmail.objects.filter(contact_id__in=ids).values_list(
+        Value("e", text), "contact_id", "pk", "email", Value("", text), "is_primary"
+    )
+    phones = ContactPhone.objects.filter(contact_id__in=ids).values_list(
+        Value("p", text), "contact_id", "pk", "number", "kind", "is_primary"
+    )
+    tags = Contact.tags.through.objects.filter(contact_id__in=ids).values_list(
+        Value("t", text), "contact_id", "tag_id", "tag__name", "tag__color", Value(False, flag)
+    )
+    return emails.union(phones, tags, all=True)
 
 
 def contact_names(principal: Principal, contact_ids: Iterable[int | None]) -> dict[int, str]:

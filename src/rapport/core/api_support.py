@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
+import orjson
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
@@ -50,7 +51,7 @@ def principal_of(request: HttpRequest) -> Principal:
 
 
 def _json_default(value: Any) -> Any:
-    """What json.dumps cannot write itself (dates, decimals, ids), as the audit log writes it."""
+    """What orjson cannot write itself (decimals, models), as the audit log writes it."""
     converted = jsonable(value)
     if converted is value:
         raise TypeError(f"{type(value).__name__} is not JSON serialisable")
@@ -60,9 +61,8 @@ def _json_default(value: Any) -> Any:
 def json_response(
     body: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(body, default=_json_default), status=status, content_type="application/json"
-    )
+    content = orjson.dumps(body, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+    response = HttpResponse(content, status=status, content_type="application/json")
     for name, value in (headers or {}).items():
         response[name] = value
     return response

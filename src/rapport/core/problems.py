@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -87,6 +89,17 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             "Send a valid bearer token or sign in.",
             "unauthenticated",
             headers={"WWW-Authenticate": 'Bearer realm="rapport"'},
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return problem_response(
+            request,
+            413,
+            "Request too large",
+            f"The request body is larger than this server accepts ({limit:,} bytes).",
+            "too-large",
         )
 
     @api.exception_handler(HttpError)
