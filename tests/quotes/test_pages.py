@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from rapport.deals.models import Deal
-from rapport.quotes.links import make_token
+from rapport.quotes.links import LinkClaim, make_token, read_token
 from rapport.quotes.models import Quote
 from rapport.quotes.pages.public import LINK_REQUESTS_PER_MINUTE
 from rapport.quotes.services import create_quote, revise_quote, send_quote
@@ -80,7 +80,9 @@ def test_the_quote_page_shows_it_as_the_customer_will_and_its_pdf(owner, workspa
     client = owner_client(workspace)
     html = client.get(f"/quotes/{quote.pk}").content.decode()
     assert f"Quote {quote.number}" in html and "€2,796.00" in html and "Net 30." in html
-    assert f"/q/{_token(quote)}" in html  # the customer's link, for the deal's editors
+    # The customer's link, for the deal's editors (signed with a timestamp: read it back).
+    (token,) = re.findall(r'/q/([^"<\s]+)', html)
+    assert read_token(token) == LinkClaim(quote.pk, quote.version, quote.link_nonce)
     reader, _ = make_member(workspace, "read_only")
     as_reader = signed_in(reader).get(f"/quotes/{quote.pk}").content.decode()
     assert "€2,796.00" in as_reader and "/q/" not in as_reader

@@ -18,7 +18,7 @@ from rapport.core.models import AuditEntry, OutboxEvent
 from rapport.deals.models import Deal, LineItem
 from rapport.deals.services import create_deal, set_line_items
 from rapport.notifications.models import Notification
-from rapport.quotes.links import SALT, make_token
+from rapport.quotes.links import SALT, LinkClaim, make_token, read_token
 from rapport.quotes.models import Quote, QuoteCounter
 from rapport.quotes.services import (
     accept_quote,
@@ -168,7 +168,9 @@ def test_sending_emails_the_quote_with_its_pdf_and_link_and_logs_it(
     assert "As discussed on Tuesday." in text
     assert "€2,796.00 including tax" in text
     (link,) = smtp_server.links(message)
-    assert link == f"https://crm.example.com/q/{_token(Quote.objects.get(pk=quote.pk))}"
+    assert link.startswith("https://crm.example.com/q/")
+    stored = Quote.objects.get(pk=quote.pk)  # the token is signed with a timestamp: read it back
+    assert read_token(link.rsplit("/", 1)[1]) == LinkClaim(stored.pk, 1, stored.link_nonce)
     html = message.get_body(preferencelist=("html",)).get_content()
     assert f"Quote {quote.number}" in html and "€1,080.00" in html and link in html
     (attachment,) = list(message.iter_attachments())
