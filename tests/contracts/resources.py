@@ -26,6 +26,7 @@ from rapport.products.models import PriceBook, Product
 from rapport.savedviews.models import SavedView
 from rapport.tags.models import Tag
 from rapport.territories.models import Territory
+from rapport.tickets.models import Ticket
 
 _seq = itertools.count(1)
 
@@ -144,6 +145,17 @@ def _territory() -> dict[str, Any]:
     workspace = Workspace.objects.filter(name__startswith="Acme ").latest("pk")
     team, _ = Team.objects.get_or_create(workspace=workspace, name="Field sales")
     return {"name": f"Territory {next(_seq)}", "team_id": team.pk, "countries": ["DE", "AT"]}
+
+
+def _ticket() -> dict[str, Any]:
+    # A ticket needs a requester: a contact of the `workspace` fixture ("Acme N").
+    from rapport.workspaces.models import Workspace
+
+    workspace = Workspace.objects.filter(name__startswith="Acme ").latest("pk")
+    contact = Contact.objects.filter(workspace=workspace).first()
+    contact = contact or Contact.objects.create(workspace=workspace, first_name="Requester")
+    n = next(_seq)
+    return {"subject": f"Printer {n} on fire", "requester_id": contact.pk, "body": "Help"}
 
 
 RESOURCES: list[Resource] = [
@@ -292,5 +304,16 @@ RESOURCES: list[Resource] = [
         lambda body: {"regions": [[], ["Bavaria"]]},
         lambda item: f"name:eq:{item['name']}",
         soft_delete=False,
+    ),
+    Resource(
+        "tickets",
+        "/api/v1/tickets",
+        "ticket",
+        Ticket,
+        _ticket,
+        {"priority": "high"},
+        lambda body: {"priority": ["normal", "high"]},
+        lambda item: f"number:eq:{item['number']}",
+        search_for=lambda item: item["subject"],
     ),
 ]

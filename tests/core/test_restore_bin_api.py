@@ -52,4 +52,4 @@ def test_bin_follows_the_delete_right_and_the_window(workspace, owner, api) -> N
     expired = timezone.now() - dt.timedelta(days=31)
     Contact.objects.filter(pk=others.pk).update(deleted_at=expired)
     assert _bin_ids(api) == [own.pk]
-    assert api.get("/api/v1/restore-bin?object_type=ticket").status_code == 422
+    assert api.get("/api/v1/restore-bin?object_type=quote").status_code == 422

@@ -137,7 +137,7 @@ def test_update_needs_the_current_version(api: Any) -> None:
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
-        (_body(object_type="ticket"), ["object_type"]),
+        (_body(object_type="invoice"), ["object_type"]),
         (_body(name=""), ["name"]),
         (_body(columns=["first_name", "first_name"]), ["columns", 1]),
         (_body(columns=["first_name", 3]), ["columns", 1]),

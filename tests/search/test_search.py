@@ -140,7 +140,9 @@ def test_results_are_grouped_by_type_and_limited(owner, workspace) -> None:
 def test_another_workspace_sees_nothing(other_workspace, ada) -> None:
     from tests.conftest import owner_principal
 
-    assert search(owner_principal(other_workspace), "lovelace") == {"contact": [], "company": []}
+    assert search(owner_principal(other_workspace), "lovelace") == {
+        "contact": [], "company": [], "ticket": []
+    }  # fmt: skip
 
 
 def test_own_scope_sees_only_owned_records_and_no_right_sees_none(workspace) -> None:
@@ -150,7 +152,7 @@ def test_own_scope_sees_only_owned_records_and_no_right_sees_none(workspace) -> 
     own = Principal(workspace.pk, rep_user.pk, {"contact": {"view": "own"}})
     assert _ids(own, "babb") == [mine.pk]
     nothing = Principal(workspace.pk, rep_user.pk, {"company": {"view": "all"}})
-    assert search(nothing, "babb") == {"contact": [], "company": []}
+    assert search(nothing, "babb") == {"contact": [], "company": [], "ticket": []}
 
 
 def test_team_scope_sees_teammates_records(workspace) -> None:
@@ -207,8 +209,8 @@ def test_search_runs_a_bounded_number_of_queries_per_type(
     owner, ada, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     # Per type: one read of the matches, then the ranking of the candidates found (skipped
-    # when there were none: no company matches).
-    with django_assert_num_queries(3):
+    # when there were none: no company or ticket matches).
+    with django_assert_num_queries(4):
         search(owner, "lovelace")
 
 
@@ -278,5 +280,6 @@ def test_postgresql_has_a_trigram_index_per_type(ada) -> None:  # type: ignore[n
     assert [name for name, _ in rows] == [
         "search_searchentry_text_trgm_company",
         "search_searchentry_text_trgm_contact",
+        "search_searchentry_text_trgm_ticket",
     ]
     assert all("USING gin (text gin_trgm_ops) WHERE" in sql for _, sql in rows)

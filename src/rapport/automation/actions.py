@@ -33,6 +33,7 @@ from rapport.core.permissions import Principal
 from rapport.customfields.queries import PREFIX
 from rapport.deals import services as deal_services
 from rapport.notifications.services import notify
+from rapport.tickets import services as ticket_services
 from rapport.workspaces.models import Workspace
 
 NOTE_LENGTH = 300  # contacts.Contact.last_assignment, deals.Deal.last_assignment
@@ -96,7 +97,8 @@ def assign_owner(ctx: StepContext, step: d.AssignOwner) -> Outcome:
     assert ctx.kind is not None
     record = ctx.record
     choice = choose_owner(ctx, step)
-    output = {"owner_id": choice.user_id, "before": record.owner_id, **choice.output()}
+    owner_field = ctx.kind.owner_field
+    output = {owner_field: choice.user_id, "before": ctx.kind.owner_of(record), **choice.output()}
     why = "; ".join(choice.reasons)
     if choice.user_id is None:
         return Outcome(
@@ -105,7 +107,7 @@ def assign_owner(ctx: StepContext, step: d.AssignOwner) -> Outcome:
     who = user_name(choice.user_id)
     if ctx.dry_run:
         return Outcome(f"Would assign the record to {who}: {why}.", output)
-    data: dict[str, Any] = {"owner_id": choice.user_id}
+    data: dict[str, Any] = {owner_field: choice.user_id}
     if ctx.kind.has_assignment_note:
         data["last_assignment"] = choice.note[:NOTE_LENGTH]
     ctx.kind.update(ctx.principal, record.pk, data)
@@ -124,6 +126,7 @@ def change_tag(ctx: StepContext, step: d.TagStep) -> Outcome:
         "contact": contact_services.bulk_tag_contacts,
         "company": company_services.bulk_tag_companies,
         "deal": deal_services.bulk_tag_deals,
+        "ticket": _tag_ticket,
     }.get(ctx.kind.object_type)
     if bulk is None:
         raise Invalid.on("type", f"{ctx.kind.label} records have no tags.")
@@ -132,12 +135,28 @@ def change_tag(ctx: StepContext, step: d.TagStep) -> Outcome:
     return Outcome(f"{'Added' if adding else 'Removed'} the tag {step.tag!r}.", {"tag": step.tag})
 
 
+def _tag_ticket(principal: Any, ticket_ids: list[int], add: str = "", remove: str = "") -> int:
+    change = {"add_tags": [add]} if add else {"remove_tags": [remove]}
+    return ticket_services.bulk_update_tickets(principal, ticket_ids, change)
+
+
+def _owner(ctx: StepContext) -> int | None:
+    """The user the run's record belongs to (a ticket's assignee), if any."""
+    if ctx.kind is None or ctx.record is None:
+        return None
+    return ctx.kind.owner_of(ctx.record)
+
+
 def _links(ctx: StepContext) -> dict[str, Any]:
     """contact_id / company_id / deal_id for an activity a step creates about the run's record."""
     assert ctx.kind is not None
     record = ctx.record
     if ctx.kind.object_type in ("contact", "company", "deal"):
         return {f"{ctx.kind.object_type}_id": record.pk}
+    if ctx.kind.object_type == "ticket":  # on the requester's timeline (else the company's)
+        if record.requester_id is not None:
+            return {"contact_id": record.requester_id}
+        return {"company_id": record.company_id}
     return {
         "contact_id": record.contact_id,
         "company_id": record.company_id,
@@ -146,7 +165,7 @@ def _links(ctx: StepContext) -> dict[str, Any]:
 
 
 def create_task(ctx: StepContext, step: d.CreateTask) -> Outcome:
-    assignee = ctx.record.owner_id if step.assignee == "owner" else step.assignee
+    assignee = _owner(ctx) if step.assignee == "owner" else step.assignee
     due_at = ctx.now + dt.timedelta(days=step.due_in_days)
     fields = {
         **_links(ctx),
@@ -165,7 +184,7 @@ def create_task(ctx: StepContext, step: d.CreateTask) -> Outcome:
 
 def create_activity(ctx: StepContext, step: d.CreateActivity) -> Outcome:
     fields = {**_links(ctx), "subject": step.subject, "body": step.body, "occurred_at": ctx.now}
-    fields["owner_id"] = ctx.record.owner_id
+    fields["owner_id"] = _owner(ctx)
     if ctx.dry_run:
         return Outcome(f"Would log a {step.kind} {step.subject!r}.", {})
     activity = activity_services.create_activity(ctx.principal, step.kind, fields)
@@ -174,7 +193,7 @@ def create_activity(ctx: StepContext, step: d.CreateActivity) -> Outcome:
 
 def _recipients(ctx: StepContext, step: d.Notify) -> list[int]:
     if step.recipients == "owner":
-        owner = ctx.record.owner_id if ctx.record is not None else None
+        owner = _owner(ctx)
         return [owner] if owner else []
     return list(step.recipients)
 

@@ -110,12 +110,13 @@ def pick_in_team(
         later = [m for m in members if last is not None and m > last]
         among = ", ".join(names[m] for m in members)
         return (later or members)[0], f"in turn among {among} in {team}{away}"
+    owner = ctx.kind.owner_field
     owned = dict(
         ctx.kind.queryset(ctx.principal)
-        .filter(ctx.kind.open_q, owner_id__in=members)
-        .values("owner_id")
+        .filter(ctx.kind.open_q, **{f"{owner}__in": members})
+        .values(owner)
         .annotate(n=Count("pk"))
-        .values_list("owner_id", "n")
+        .values_list(owner, "n")
     )
     chosen = min(members, key=lambda m: (owned.get(m, 0), m))
     counts = ", ".join(f"{names[m]} {owned.get(m, 0)}" for m in members)

@@ -20,6 +20,7 @@ from rapport.customfields.queries import PREFIX, active_fields, field_specs_of, 
 from rapport.deals.forms import STANDARD as DEAL_SPECS
 from rapport.emailtemplates.queries import visible_email_templates
 from rapport.tags.queries import list_tags
+from rapport.tickets.field_specs import STANDARD as TICKET_SPECS
 from rapport.workspaces.queries import list_teams, member_labels
 
 Options = tuple[tuple[str, str], ...]  # (value, label) of a <select>
@@ -28,8 +29,16 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
     "company": COMPANY_SPECS,
     "deal": DEAL_SPECS,
     "activity": (*ACTIVITY_SPECS, *LINK_FILTERS),
+    "ticket": TICKET_SPECS,
 }
-RELATED_LABELS = {"contact": "Contact", "company": "Company", "owner": "Owner", "stage": "Stage"}
+RELATED_LABELS = {
+    "contact": "Contact",
+    "company": "Company",
+    "owner": "Owner",
+    "stage": "Stage",
+    "requester": "Requester",
+    "assignee": "Assignee",
+}
 EXTRA_LABELS = {"id": "Id", "tag_id": "Tag (id)", "email": "Email", "full_name": "Name"}
 DATE_TYPES = {"date", "datetime"}
 PICKER_LIMIT = 200  # tags and templates offered

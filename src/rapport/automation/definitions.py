@@ -52,7 +52,7 @@ class Condition(Strict):
 
 # --- Triggers ---------------------------------------------------------------------------------
 
-RecordType = Literal["contact", "company", "deal", "activity"]
+RecordType = Literal["contact", "company", "deal", "activity", "ticket"]
 
 
 class RecordEventTrigger(Strict):

@@ -38,6 +38,9 @@ def _contact_of(ctx: Any) -> Contact | None:
     kind = ctx.kind.object_type if ctx.kind else ""
     if kind == "contact":
         return ctx.record
+    if kind == "ticket":
+        requester = ctx.record.requester
+        return requester if requester is not None and requester.deleted_at is None else None
     if kind == "deal":
         link = ctx.record.deal_contacts.filter(is_primary=True).select_related("contact").first()
         if link is not None and link.contact.deleted_at is None:
@@ -53,7 +56,8 @@ def _recipient(ctx: Any, step: d.SendEmail) -> tuple[str, User | None]:
         if not email:
             raise Invalid.on("to", "The contact has no email address.")
         return email, None
-    user_id = step.user_id if step.to == "user" else getattr(record, "owner_id", None)
+    owner = ctx.kind.owner_of(record) if ctx.kind is not None else None
+    user_id = step.user_id if step.to == "user" else owner
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         raise Invalid.on("to", "There is no active user to send to.")
@@ -70,7 +74,7 @@ def compose_email(ctx: Any, step: d.SendEmail) -> dict[str, Any]:
     kind = ctx.kind.object_type if ctx.kind else ""
     record = ctx.record if ctx.kind else None
     company = record if kind == "company" else None
-    if kind == "deal" and record is not None and record.company_id is not None:
+    if kind in ("deal", "ticket") and record is not None and record.company_id is not None:
         company = Company.objects.filter(pk=record.company_id, deleted_at__isnull=True).first()
     context = merge_context(_reader(ctx), contact=_contact_of(ctx), company=company, user=user)
     rendered = render_email(template, context)

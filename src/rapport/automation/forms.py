@@ -29,6 +29,7 @@ RECORD_TYPE_OPTIONS: Options = (
     ("company", "Company"),
     ("deal", "Deal"),
     ("activity", "Activity"),
+    ("ticket", "Ticket"),
 )
 OBJECT_TYPES: dict[str, Options] = {
     "no_activity": RECORD_TYPE_OPTIONS[:3],

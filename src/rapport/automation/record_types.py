@@ -28,6 +28,9 @@ from rapport.customfields.queries import PREFIX, active_fields, filter_fields_of
 from rapport.deals import services as deal_services
 from rapport.deals.models import Deal
 from rapport.deals.queries import FILTERS as DEAL_FILTERS
+from rapport.tickets import services as ticket_services
+from rapport.tickets.models import OPEN_STATUSES, Ticket
+from rapport.tickets.queries import FILTERS as TICKET_FILTERS
 
 
 def _related(prefix: str, path: str, filters: dict[str, FilterField]) -> dict[str, FilterField]:
@@ -42,6 +45,12 @@ def _related(prefix: str, path: str, filters: dict[str, FilterField]) -> dict[st
 _OWNER = {
     "owner.email": FilterField("owner__email"),
     "owner.full_name": FilterField("owner__full_name"),
+}
+
+
+_ASSIGNEE = {
+    "assignee.email": FilterField("assignee__email"),
+    "assignee.full_name": FilterField("assignee__full_name"),
 }
 
 
@@ -66,6 +75,12 @@ class RecordType:
     open_q: models.Q = field(default_factory=models.Q)
     # Whether assign_owner writes its explanation to the record's `last_assignment`.
     has_assignment_note: bool = False
+    # The user a record belongs to: whom assign_owner sets, "owner" steps mean, and whose
+    # open records "fewest open" counts (a ticket's is its assignee).
+    owner_field: str = "owner_id"
+
+    def owner_of(self, record: Any) -> int | None:
+        return getattr(record, self.owner_field, None)
 
     def queryset(self, principal: Principal) -> models.QuerySet[Any]:
         return visible(principal, self.model._default_manager.all(), self.object_type)
@@ -176,6 +191,23 @@ RECORD_TYPES: dict[str, RecordType] = {
         _update_activity,
         has_custom=False,
         open_q=models.Q(kind="task", is_done=False),
+    ),
+    "ticket": RecordType(
+        "ticket",
+        "Ticket",
+        Ticket,
+        {
+            **TICKET_FILTERS,
+            **_related("requester", "requester", CONTACT_FILTERS),
+            **_related("company", "company", COMPANY_FILTERS),
+            **_ASSIGNEE,
+        },
+        ("subject", "status", "priority", "type", "team_id", "assignee_id", "company_id"),
+        ("created_at", "updated_at", "status_changed_at", "solved_at", "last_customer_message_at"),
+        ticket_services.update_ticket,
+        open_q=models.Q(status__in=OPEN_STATUSES),
+        has_assignment_note=True,
+        owner_field="assignee_id",
     ),
 }
 

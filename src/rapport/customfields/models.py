@@ -27,7 +27,7 @@ FIELD_TYPES = (
     "phone",
     "user",
 )
-OBJECT_TYPES = ("contact", "company", "deal")
+OBJECT_TYPES = ("contact", "company", "deal", "ticket")
 
 
 class CustomField(WorkspaceScoped):

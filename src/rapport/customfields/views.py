@@ -31,7 +31,12 @@ from rapport.workspaces.auth import member_required
 from rapport.workspaces.pages.sections import render_settings
 
 URL = "/settings/custom-fields"
-OBJECT_LABELS = {"contact": "Contacts", "company": "Companies", "deal": "Deals"}
+OBJECT_LABELS = {
+    "contact": "Contacts",
+    "company": "Companies",
+    "deal": "Deals",
+    "ticket": "Tickets",
+}
 OPTION_NAMES = {"options.currency": "currency"}
 
 

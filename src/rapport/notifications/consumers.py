@@ -20,12 +20,14 @@ from rapport.core.permissions import Principal, system_principal
 from rapport.core.tenancy import Record
 from rapport.deals.models import Deal
 from rapport.notifications.services import actor_label, notify, notify_mentions
+from rapport.tickets.models import Ticket
 
 MODELS: dict[str, type[Record]] = {
     "contact": Contact,
     "company": Company,
     "deal": Deal,
     "activity": Activity,
+    "ticket": Ticket,
 }
 # The fields that make a user responsible for a record of each type.
 ASSIGNING_FIELDS = {
@@ -33,6 +35,7 @@ ASSIGNING_FIELDS = {
     "company": ("owner_id",),
     "deal": ("owner_id",),
     "activity": ("owner_id", "assignee_id"),
+    "ticket": ("assignee_id",),
 }
 
 

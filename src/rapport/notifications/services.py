@@ -56,6 +56,7 @@ RECORD_PAGES = {
     "contact": "/contacts/{id}",
     "company": "/companies/{id}",
     "deal": "/deals/{id}",
+    "ticket": "/tickets/id/{id}",
     "workflow": "/workflows/{id}",
 }
 

@@ -12,7 +12,7 @@ from rapport.core.tenancy import WorkspaceScoped
 
 # The object types whose lists can be saved. Deals and tickets add theirs here; the service
 # validates against this tuple (no model choices, so adding a type needs no migration).
-OBJECT_TYPES: tuple[str, ...] = ("contact", "company", "activity", "deal")
+OBJECT_TYPES: tuple[str, ...] = ("contact", "company", "activity", "deal", "ticket")
 
 
 class SavedView(WorkspaceScoped):

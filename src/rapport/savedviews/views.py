@@ -23,6 +23,7 @@ LIST_URLS = {
     "company": "/companies",
     "activity": "/activities",
     "deal": "/deals",
+    "ticket": "/tickets",
 }
 
 

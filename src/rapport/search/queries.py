@@ -28,7 +28,7 @@ from rapport.core.errors import Invalid
 from rapport.core.permissions import Principal, visible
 from rapport.search.models import SearchEntry
 
-TYPES = ("contact", "company")
+TYPES = ("contact", "company", "ticket")
 MIN_INFIX = 3  # trigram indexes cannot match shorter substrings
 MAX_LIMIT = 50
 CANDIDATES = 200  # entries ranked per type and query (see _matches)

@@ -12,8 +12,8 @@ from rapport.core.pages import page_principal
 from rapport.search.queries import search as search_records
 from rapport.workspaces.auth import member_required
 
-LABELS = {"contact": "Contacts", "company": "Companies"}
-URLS = {"contact": "/contacts/{}", "company": "/companies/{}"}
+LABELS = {"contact": "Contacts", "company": "Companies", "ticket": "Tickets"}
+URLS = {"contact": "/contacts/{}", "company": "/companies/{}", "ticket": "/tickets/id/{}"}
 LIMIT = 8  # per type in the palette; the page shows more
 
 

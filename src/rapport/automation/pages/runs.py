@@ -31,7 +31,12 @@ from rapport.workspaces.queries import member_labels
 OBJECT_TYPE = "workflow"
 RUNS_PAGE = 25
 STATUS_BADGES = {"succeeded": "badge-done", "failed": "badge-danger", "cancelled": ""}
-RECORD_URLS = {"contact": "/contacts/{}", "company": "/companies/{}", "deal": "/deals/{}"}
+RECORD_URLS = {
+    "contact": "/contacts/{}",
+    "company": "/companies/{}",
+    "deal": "/deals/{}",
+    "ticket": "/tickets/id/{}",
+}
 CANCELLABLE = ("queued", "waiting", "retrying")
 
 
