@@ -43,6 +43,11 @@ def _mount() -> None:
         "products",
         "territories",
         "quotes",
+        "tickets",
+        "dashboards",
+        "commissions",
+        "macros",
+        "knowledge",
     ):
         try:
             module = import_module(f"rapport.{app}.api")

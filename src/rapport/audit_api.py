@@ -24,7 +24,9 @@ from rapport.core.models import AuditEntry
 from rapport.core.permissions import Principal, can, visible
 from rapport.core.tenancy import Record
 from rapport.deals.models import Deal
+from rapport.knowledge.models import Article
 from rapport.products.models import Product
+from rapport.tickets.models import Ticket
 
 PREFIX = "/audit"
 router = Router(tags=["audit"])
@@ -34,6 +36,8 @@ RECORD_MODELS: dict[str, type[Model]] = {
     "deal": Deal,
     "activity": Activity,
     "product": Product,
+    "ticket": Ticket,
+    "article": Article,
 }
 
 

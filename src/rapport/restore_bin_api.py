@@ -22,7 +22,7 @@ router = Router(tags=["restore bin"])
 
 
 class BinParams(Schema):
-    object_type: Literal["contact", "company", "activity", "deal", "product"]
+    object_type: Literal["contact", "company", "activity", "deal", "product", "ticket", "article"]
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
 

@@ -34,8 +34,12 @@ from rapport.core.restore_bin import deleted_by, list_bin, restore_deadline
 from rapport.core.tenancy import Record
 from rapport.deals.models import Deal
 from rapport.deals.services import hard_delete_deal, restore_deal
+from rapport.knowledge.models import Article
+from rapport.knowledge.services import hard_delete_article, restore_article
 from rapport.products.models import Product
 from rapport.products.services import hard_delete_product, restore_product
+from rapport.tickets.models import Ticket
+from rapport.tickets.services import hard_delete_ticket, restore_ticket
 from rapport.workspaces.auth import member_required
 from rapport.workspaces.pages.sections import render_settings
 from rapport.workspaces.queries import find_workspace
@@ -58,6 +62,8 @@ BIN_TYPES: dict[str, BinType] = {
     "activity": BinType("Activities", Activity, restore_activity, None),
     "deal": BinType("Deals", Deal, restore_deal, hard_delete_deal),
     "product": BinType("Products", Product, restore_product, hard_delete_product),
+    "ticket": BinType("Tickets", Ticket, restore_ticket, hard_delete_ticket),
+    "article": BinType("Articles", Article, restore_article, hard_delete_article),
 }
 
 

@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "rapport.products",
     "rapport.territories",
     "rapport.quotes",
+    "rapport.commissions",
+    "rapport.dashboards",
+    "rapport.tickets",
+    "rapport.macros",
+    "rapport.knowledge",
     "rapport.demo",
 ]
 
@@ -258,6 +263,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]  # project-wide CSS (src/rapport/static
 # tests it finds files in the apps on each request instead, so nothing needs collecting.
 WHITENOISE_USE_FINDERS = DEV or TESTING
 WHITENOISE_AUTOREFRESH = DEV or TESTING
+
+# --- Uploaded files (ticket attachments) ------------------------------------------------------
+# Stored through Django's storage API under MEDIA_ROOT and never served from a public URL: the
+# app streams each file to people allowed to see it. No MEDIA_URL route exists on purpose.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))
 
 # --- Web server (`rapport serve`: gunicorn) ---------------------------------------------------
 HOST = os.environ.get("HOST", "127.0.0.1")

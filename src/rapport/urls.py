@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from rapport import restore_bin_views
 from rapport.api import api
+from rapport.tickets.links import open_ticket_by_id
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -17,8 +18,13 @@ urlpatterns = [
     path("", include("rapport.companies.urls")),
     path("", include("rapport.deals.urls")),
     path("", include("rapport.quotes.urls")),
+    path("", include("rapport.tickets.urls")),
+    path("tickets/id/<int:ticket_id>", open_ticket_by_id, name="ticket-by-id"),
+    path("", include("rapport.knowledge.urls")),
     path("", include("rapport.leads.urls")),
     path("", include("rapport.forecasts.urls")),
+    path("", include("rapport.dashboards.urls")),
+    path("", include("rapport.commissions.urls")),
     path("", include("rapport.notifications.urls")),
     path("", include("rapport.automation.urls")),
     # Settings: workspaces' sections, then those living beside their own code.
@@ -26,6 +32,7 @@ urlpatterns = [
     path("", include("rapport.customfields.urls")),
     path("", include("rapport.tags.urls")),
     path("", include("rapport.emailtemplates.urls")),
+    path("", include("rapport.macros.urls")),
     path("", include("rapport.products.urls")),
     path("", include("rapport.currencies.urls")),
     path("", include("rapport.territories.urls")),

@@ -180,3 +180,17 @@ def test_deals_have_a_consistent_stage_history(seeded: Seeded) -> None:
         assert deal.stage.pipeline_id == deal.pipeline_id
         assert (deal.closed_on is None) == (deal.stage.kind == "open")
         assert bool(deal.lost_reason) == (deal.stage.kind == "lost")
+
+
+def test_deal_owners_have_round_monthly_quotas_through_next_quarter(seeded: Seeded) -> None:
+    from rapport.forecasts.models import Quota
+
+    ws = seeded.workspace
+    owners = {o.pk for o in seeded.record_owners()}
+    quotas = list(Quota.objects.filter(workspace=ws))
+    assert {q.user_id for q in quotas} == owners
+    assert all(q.amount >= 10_000 and q.amount % 5000 == 0 for q in quotas)
+    today = timezone.now().date()
+    months = {q.month for q in quotas}
+    assert today.replace(day=1) in months
+    assert (today.replace(day=1) + dt.timedelta(days=100)).replace(day=1) in months

@@ -18,10 +18,12 @@ from faker import Faker
 from rapport.activities.models import Activity
 from rapport.companies.models import Company, CompanyDomain
 from rapport.contacts.models import Contact, ContactEmail, ContactPhone
+from rapport.demo.commissions import seed_commissions
 from rapport.demo.deals import seed_deals
 from rapport.demo.people import PersonMaker, company_domain
 from rapport.demo.phone_numbers import random_phone
 from rapport.demo.products import seed_products
+from rapport.demo.quotas import seed_quotas
 from rapport.demo.timeline import make_activity
 from rapport.savedviews.services import create_saved_view
 from rapport.search.services import rebuild_index
@@ -301,6 +303,8 @@ def seed_demo(
     seed_deals(
         workspace, seeded.record_owners(), seeded.companies, seed, (size or DemoSize()).deals
     )
+    seed_quotas(workspace, seeded.record_owners())
+    seed_commissions(workspace, seeded.record_owners())
     # Made-up tasks already past due were "reminded" long ago: a first `make run` should not
     # send dozens of overdue-task emails. Upcoming ones are reminded as they come due.
     Activity.objects.filter(workspace=workspace, kind="task", due_at__lte=timezone.now()).update(

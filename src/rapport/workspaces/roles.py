@@ -14,6 +14,10 @@ OBJECT_TYPES: tuple[str, ...] = (
     "company",
     "activity",
     "deal",
+    "ticket",
+    "article",
+    "canned_response",
+    "macro",
     "tag",
     "custom_field",
     "saved_view",
@@ -25,14 +29,18 @@ OBJECT_TYPES: tuple[str, ...] = (
     "forecast",
     "quota",
     "territory",
+    "commission_plan",
+    "commission_statement",
     "user",
     "team",
     "role",
     "audit",
     "workspace",
 )
-RECORD_TYPES = ("contact", "company", "activity", "deal")
+RECORD_TYPES = ("contact", "company", "activity", "deal", "ticket")
 SETTINGS_TYPES = (
+    "canned_response",
+    "macro",
     "tag",
     "custom_field",
     "saved_view",
@@ -44,6 +52,7 @@ SETTINGS_TYPES = (
     "forecast",
     "quota",
     "territory",
+    "commission_plan",
     "user",
     "team",
     "role",
@@ -71,6 +80,9 @@ _READ_SETTINGS = {
     "forecast": {"view": "all"},
     "quota": {"view": "all"},
     "territory": {"view": "all"},
+    # Everyone may read the shared canned responses and macros (and keep personal responses).
+    "canned_response": {"view": "all"},
+    "macro": {"view": "all"},
 }
 # Managers and marketers write the emails workflows send; deleting one is left to admins.
 _WRITE_TEMPLATES = {"view": "all", "create": "all", "edit": "all"}
@@ -90,7 +102,15 @@ _SALES_SETUP = {
     "quota": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
     # Managers draw the territories that route leads and deals to their teams.
     "territory": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+    # Managers read the commission plans (admins write them) and approve their team's
+    # statements; reopening an approved one (delete) is left to admins.
+    "commission_plan": {"view": "all"},
+    "commission_statement": {"view": "all", "edit": "team", "export": "all"},
 }
+
+# Knowledge base articles (and their categories): support agents and managers write them,
+# admins delete them, everyone reads internal articles.
+_WRITE_ARTICLES = {"view": "all", "create": "all", "edit": "all"}
 
 BUILTIN_ROLES: dict[str, dict[str, object]] = {
     "owner": {"name": "Owner", "grants": _grants(_ALL, OBJECT_TYPES)},
@@ -115,6 +135,11 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             "email_template": dict(_WRITE_TEMPLATES),
             "workflow": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
             **_SALES_SETUP,
+            "ticket": dict(_ALL),  # managers run support too
+            "article": dict(_WRITE_ARTICLES),
+            # Managers keep the team's shared canned responses and macros.
+            "canned_response": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
+            "macro": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
             "audit": {"view": "all"},
         },
     },
@@ -127,6 +152,10 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             ),
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all"},
+            "ticket": {"view": "all"},  # reps see their customers' tickets
+            "article": {"view": "all"},
+            # A rep sees and exports their own commission statements only.
+            "commission_statement": {"view": "own", "export": "own"},
         },
     },
     "support_agent": {
@@ -135,7 +164,9 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             **_grants({"view": "all", "create": "all", "edit": "all"}, ("contact", "company")),
             "activity": {"view": "all", "create": "all", "edit": "own", "delete": "own"},
             "deal": {"view": "all"},
+            "ticket": dict(_ALL),
             **_READ_SETTINGS,
+            "article": dict(_WRITE_ARTICLES),
         },
     },
     "marketer": {
@@ -147,6 +178,8 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
             ),
             "activity": {"view": "all", "create": "all", "edit": "own"},
             "deal": {"view": "all"},
+            "ticket": {"view": "all"},
+            "article": {"view": "all"},
             **_READ_SETTINGS,
             "tag": {"view": "all", "create": "all", "edit": "all", "delete": "all"},
             "email_template": dict(_WRITE_TEMPLATES),
@@ -155,7 +188,11 @@ BUILTIN_ROLES: dict[str, dict[str, object]] = {
     },
     "read_only": {
         "name": "Read-only",
-        "grants": {**_grants({"view": "all"}, RECORD_TYPES), **_READ_SETTINGS},
+        "grants": {
+            **_grants({"view": "all"}, RECORD_TYPES),
+            **_READ_SETTINGS,
+            "article": {"view": "all"},
+        },
     },
 }
 

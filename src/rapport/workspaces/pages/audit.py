@@ -30,6 +30,7 @@ RECORD_URLS = {
     "contact": "/contacts/{}",
     "company": "/companies/{}",
     "deal": "/deals/{}",
+    "ticket": "/tickets/id/{}",
     "pipeline": "/settings/pipelines/{}",
 }
 SNAPSHOT_ACTIONS = {"create", "delete", "hard_delete", "accept", "export", "reset_password"}

@@ -59,10 +59,23 @@ SECTIONS: tuple[Section, ...] = (
     Section("Products", "/settings/products", "cube", _viewer_of("product")),
     Section("Territories", "/settings/territories", "map", _viewer_of("territory")),
     Section("Quotas", "/settings/quotas", "flag", _viewer_of("quota")),
+    Section(
+        "Commission plans",
+        "/settings/commission-plans",
+        "banknotes",
+        _viewer_of("commission_plan"),
+    ),
     Section("Currencies", "/settings/currencies", "currency-dollar", _viewer_of("exchange_rate")),
     Section(
         "Email templates", "/settings/email-templates", "envelope", _viewer_of("email_template")
     ),
+    Section(
+        "Canned responses",
+        "/settings/canned-responses",
+        "chat-bubble-bottom-center-text",
+        _viewer_of("canned_response"),
+    ),
+    Section("Macros", "/settings/macros", "bolt", _viewer_of("macro")),
     Section("API tokens", "/settings/tokens", "key", _has_tokens),
     Section("Notifications", "/settings/notifications", "bell", _is_user),
     Section("Audit log", "/settings/audit", "clipboard-document-list", _viewer_of("audit")),
