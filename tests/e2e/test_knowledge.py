@@ -8,12 +8,12 @@ import pytest
 
 from rapport.knowledge.models import Article
 from tests.conftest import PASSWORD, make_user, make_workspace
-from tests.e2e.conftest import browser, page, screenshot, sign_in  # noqa: F401 - fixtures
+from tests.e2e.conftest import screenshot, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_write_publish_find_and_rate_an_article_on_a_phone(page) -> None:  # noqa: F811
+def test_write_publish_find_and_rate_an_article_on_a_phone(page) -> None:
     user = make_user("writer@example.com")
     make_workspace("Acme", owner=user)
     page.set_viewport_size({"width": 375, "height": 800})
