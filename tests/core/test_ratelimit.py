@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from rapport.core import ratelimit
+from rapport.core.housekeeping import purge_rate_counters
 from rapport.core.models import RateCounter
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +47,12 @@ def test_reset_starts_the_window_again(store: str) -> None:
     assert ratelimit.hit(f"{store}:email:a@b.co", limit=2, window_seconds=300) is None
 
 
-def test_the_table_keeps_one_row_per_window_and_sweeps_ended_windows() -> None:
+def test_the_table_keeps_one_row_per_window_and_housekeeping_sweeps_ended_ones() -> None:
     RateCounter.objects.create(bucket="token:1", window_start=0, expires=60, hits=9)
     for _ in range(5):
         ratelimit.hit("token:1", limit=100, window_seconds=60)
-    rows = list(RateCounter.objects.values_list("bucket", "hits"))
-    assert rows == [("token:1", 5)]  # the window that ended in 1970 was swept
+    rows = sorted(RateCounter.objects.values_list("window_start", "hits"))
+    assert [hits for _, hits in rows] == [9, 5]  # a hit never sweeps (no extra query)
+    now = dt.datetime.now(dt.UTC)
+    assert purge_rate_counters(now) == 1  # the window that ended in 1970
+    assert list(RateCounter.objects.values_list("bucket", "hits")) == [("token:1", 5)]

@@ -92,9 +92,10 @@ def test_a_released_lease_can_be_taken_at_once() -> None:
 
 def test_core_housekeeping_is_scheduled() -> None:
     # Registered by CoreConfig.ready(); the real registry, not the fixture's.
-    assert {"purge-events", "purge-idempotency", "purge-restore-bin"} <= set(scheduler.SCHEDULES)
+    purges = {"purge-events", "purge-idempotency", "purge-restore-bin", "purge-rate-counters"}
+    assert purges <= set(scheduler.SCHEDULES)
     ran = scheduler.run_due_schedules("w", now=timezone.now())
-    assert {"purge-events", "purge-idempotency", "purge-restore-bin"} <= set(ran)
+    assert purges <= set(ran)
     assert Schedule.objects.filter(last_error="").count() == len(ran)
 
 

@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
             "purge-idempotency", "rapport.core.housekeeping.purge_idempotency_records", hourly
         )
         register_schedule("purge-restore-bin", "rapport.core.housekeeping.purge_restore_bin", daily)
+        register_schedule(
+            "purge-rate-counters",
+            "rapport.core.housekeeping.purge_rate_counters",
+            dt.timedelta(minutes=5),
+        )

@@ -1,5 +1,6 @@
-"""Scheduled clean-up of core tables: expired restore-bin records, old stored responses and
-dispatched events. Each function takes the scheduler's `now` and is safe to run twice."""
+"""Scheduled clean-up of core tables: expired restore-bin records, old stored responses,
+dispatched events and ended rate-limit windows. Each function takes the scheduler's `now` and
+is safe to run twice."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 
 from rapport.core.dispatch import purge_dispatched_events
 from rapport.core.models import IdempotencyRecord
+from rapport.core.ratelimit import purge_ended_windows
 from rapport.core.restore_bin import purge_expired
 
 # How long a repeated Idempotency-Key replays its first response (Stripe keeps them 24 hours).
@@ -24,3 +26,7 @@ def purge_restore_bin(now: dt.datetime) -> int:
 
 def purge_events(now: dt.datetime) -> int:
     return purge_dispatched_events(now)
+
+
+def purge_rate_counters(now: dt.datetime) -> int:
+    return purge_ended_windows(int(now.timestamp()))

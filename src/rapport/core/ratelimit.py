@@ -2,7 +2,8 @@
 
 With REDIS_URL set the counters live in Redis (an atomic INCR). Without it they live in the
 RateCounter table: one upsert per hit that returns the new count. It is unlogged on PostgreSQL,
-so counting an API request costs no WAL flush. Losing counters in a crash only forgives a window.
+so counting an API request costs no WAL flush; ended windows are swept by housekeeping. Losing
+counters in a crash only forgives a window.
 """
 
 from __future__ import annotations
@@ -43,10 +44,15 @@ def _count_in_cache(bucket: str, start: int, window_seconds: int) -> int:
 def _count_in_table(bucket: str, start: int, window_seconds: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [bucket, start, start + window_seconds])
-        hits = int(cursor.fetchone()[0])
-    if hits == 1:  # a bucket's first hit in a window sweeps ended windows away
-        RateCounter.objects.filter(expires__lt=start).delete()
-    return hits
+        return int(cursor.fetchone()[0])
+
+
+def purge_ended_windows(now: int | None = None) -> int:
+    """Delete the table's counters of windows that have ended (a housekeeping schedule; never
+    on a request, so a request's work does not depend on where in the minute it falls)."""
+    ended = int(time.time()) if now is None else now
+    deleted, _ = RateCounter.objects.filter(expires__lt=ended).delete()
+    return deleted
 
 
 def hit(bucket: str, limit: int, window_seconds: int) -> int | None:
