@@ -314,3 +314,16 @@ def test_session_download_needs_sign_in(owner) -> None:
     reply = add_reply(owner, ticket.pk, "Hello", attachments=[upload()])
     url = f"/api/v1/tickets/{ticket.pk}/attachments/{reply.attachments.get().pk}"
     assert Client().get(url).status_code == 401
+
+
+def test_a_multipart_body_without_a_boundary_is_a_422_and_creates_nothing(api, owner) -> None:
+    from rapport.tickets.models import Ticket
+
+    response = api.client.post(
+        "/api/v1/tickets", data=b"payload=x", content_type="multipart/form-data",
+        headers=api.headers,
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"] == ["body"]
+    assert not Ticket.objects.exists()

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDictKeyError
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -88,9 +89,11 @@ def _input(request: HttpRequest, schema: type[S]) -> tuple[S, list[UploadedFile]
             raise Invalid.on("Idempotency-Key", "Idempotency-Key needs a JSON body.")
         try:
             raw: str | bytes = request.POST["payload"]
+            files = request.FILES.getlist("attachments")
         except MultiValueDictKeyError:
             raise Invalid.on("payload", "Put the JSON body in a `payload` part.") from None
-        files = request.FILES.getlist("attachments")
+        except MultiPartParserError as exc:
+            raise Invalid.on("body", f"The multipart body cannot be read: {exc}.") from None
     else:
         raw = request.body
     try:
