@@ -225,6 +225,9 @@ def test_settings(api, workspace, owner) -> None:
     assert api.get("/api/v1/ticket-settings").json() == {
         "auto_close_days": 4, "from_email": "", "from_name": "", "version": 1
     }  # fmt: skip
+    from rapport.tickets.models import TicketSettings
+
+    assert not TicketSettings.objects.exists()  # reading the defaults writes nothing
     changed = api.patch("/api/v1/ticket-settings", {"auto_close_days": 7})
     assert changed.status_code == 200 and changed.json()["auto_close_days"] == 7
     _, agent = make_member(workspace, "support_agent")

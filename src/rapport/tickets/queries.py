@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Prefetch, Q
 
 from rapport.companies.queries import record_page
@@ -237,12 +237,7 @@ def settings_for(principal: Principal) -> TicketSettings:
 
 
 def ticket_settings(workspace_id: int) -> TicketSettings:
-    """The workspace's support settings, created with the defaults on first use."""
+    """The workspace's support settings: the defaults, unsaved, until someone changes them (a
+    read never writes; `update_ticket_settings` saves the row)."""
     found = TicketSettings.objects.filter(workspace_id=workspace_id).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():  # a savepoint: losing the race to create it is fine
-            return TicketSettings.objects.create(workspace_id=workspace_id)
-    except IntegrityError:
-        return TicketSettings.objects.get(workspace_id=workspace_id)
+    return found if found is not None else TicketSettings(workspace_id=workspace_id)

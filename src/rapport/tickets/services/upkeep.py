@@ -11,7 +11,7 @@ import datetime as dt
 from email.utils import parseaddr
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport.companies.services import clean_with
@@ -60,9 +60,7 @@ def update_ticket_settings(principal: Principal, data: dict[str, Any]) -> Ticket
     problems += [FieldError((k,), "Unknown field.") for k in data if k not in cleaners]
     if problems:
         raise Invalid("Some fields are not valid.", problems)
-    found = TicketSettings.objects.select_for_update().get(
-        pk=ticket_settings(principal.workspace_id).pk
-    )
+    found = _locked_settings(principal.workspace_id)
     before = _settings_snapshot(found)
     for name, value in cleaned.items():
         setattr(found, name, value)
@@ -72,6 +70,19 @@ def update_ticket_settings(principal: Principal, data: dict[str, Any]) -> Ticket
     changes = diff(before, _settings_snapshot(found))
     record_change(principal, "update", "ticket_settings", found, changes)
     return found
+
+
+def _locked_settings(workspace_id: int) -> TicketSettings:
+    """The workspace's settings row, locked; saved with the defaults first if it has none."""
+    rows = TicketSettings.objects.select_for_update()
+    found = rows.filter(workspace_id=workspace_id).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # a savepoint: losing the race to create it is fine
+            return TicketSettings.objects.create(workspace_id=workspace_id)
+    except IntegrityError:
+        return rows.get(workspace_id=workspace_id)
 
 
 def close_solved_tickets(now: dt.datetime | None = None) -> int:
