@@ -88,6 +88,11 @@ def test_crossing_a_tier_re_rates_the_whole_month(owner: Any, rep: Any) -> None:
     set_quotas(owner, [{"user_id": rep.pk, "month": f"{month:%Y-%m}", "amount": "2000"}])
     deliver()
     assert statement_of(rep.pk, month).commission == D("60.00")
+    # removing the quota leaves the month without tiers: the base rate again
+    set_quotas(owner, [{"user_id": rep.pk, "month": f"{month:%Y-%m}", "amount": None}])
+    deliver()
+    statement = statement_of(rep.pk, month)
+    assert (statement.quota, statement.commission) == (None, D("60.00"))
 
 
 def test_category_rates_apply_to_their_line_items(owner: Any, rep: Any) -> None:

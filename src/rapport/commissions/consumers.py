@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from rapport.commissions.models import CommissionStatement
 from rapport.commissions.services import recalculate, recalculate_for_deal
 from rapport.core.events import Event
@@ -52,13 +54,16 @@ def _on_quota(event: Event) -> None:
     if quota is not None:
         recalculate(event.workspace_id, quota.user_id, quota.month)
         return
-    keys = set()
-    for user_id, month in CommissionStatement.objects.filter(
-        workspace_id=event.workspace_id, status="open", quota__isnull=False
-    ).values_list("user_id", "month"):
-        if not Quota.objects.filter(workspace_id=event.workspace_id, user_id=user_id,
-                                    month=month).exists():  # fmt: skip
-            keys.add((user_id, month))
+    quota_left = Quota.objects.filter(
+        workspace_id=event.workspace_id, user_id=OuterRef("user_id"), month=OuterRef("month")
+    )
+    keys = set(
+        CommissionStatement.objects.filter(
+            workspace_id=event.workspace_id, status="open", quota__isnull=False
+        )
+        .filter(~Exists(quota_left))
+        .values_list("user_id", "month")
+    )
     for user_id, month in sorted(keys):
         recalculate(event.workspace_id, user_id, month)
 
